@@ -1,0 +1,330 @@
+"""The object tests hold: activates the fake, seeds and inspects state, reads the journal."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import inspect
+import json
+import os
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from types import TracebackType
+from typing import Any, TypeVar, cast
+
+from . import _assistants, _intercept
+from ._hosts import is_azure_host, netloc_of
+from ._http import Request, Response
+from ._service import CallList, Clock, Options, Service
+from ._versions import ASSISTANTS_VERSIONS, LATEST
+
+F = TypeVar("F", bound=Callable[..., Any])
+INJECTED = "fake_assistants"
+
+
+class UnsupportedRequestWarning(UserWarning):
+    """Requests to an Azure host that the fake answered with 404 because it does not serve them."""
+
+
+class FakeAssistants:
+    """An in-memory Azure OpenAI assistants service.
+
+    Use it as a context manager (`with` / `async with`), a decorator, or through the
+    pytest fixture. While active, requests from httpx and httpx2 clients (so the openai
+    SDK 1.x, 2.x and 3.x) to Azure OpenAI hosts are answered by it.
+    """
+
+    def __init__(
+        self,
+        *,
+        endpoint: str | Iterable[str] | None = None,
+        api_key: str | None = None,
+        ad_token: str | None = None,
+        seed: object = 0,
+        clock: Clock | None = None,
+        api_version: str = LATEST,
+        api_versions: Iterable[str] | None = None,
+        deployments: Iterable[str] | None = None,
+        report_unsupported: bool = True,
+    ) -> None:
+        self._settings: dict[str, Any] = dict(
+            endpoint=endpoint,
+            api_key=api_key,
+            ad_token=ad_token,
+            seed=seed,
+            clock=clock,
+            api_version=api_version,
+            api_versions=api_versions,
+            deployments=deployments,
+            report_unsupported=report_unsupported,
+        )
+        if api_version not in ASSISTANTS_VERSIONS:
+            raise ValueError(f"api_version: unknown assistants api-version {api_version!r}")
+        self.service = Service(
+            Options.build(
+                api_key=api_key,
+                ad_token=ad_token,
+                seed=seed,
+                clock=clock,
+                api_versions=api_versions,
+                deployments=deployments,
+            )
+        )
+        endpoints = [endpoint] if isinstance(endpoint, str) else list(endpoint or [])
+        self.endpoints: tuple[str, ...] = tuple(netloc_of(e) for e in endpoints)
+        self.api_version = ASSISTANTS_VERSIONS[api_version]
+        self.report_unsupported = report_unsupported
+        self._claims: dict[str, bool] = {}
+        self._depth = 0
+        self._reported = 0
+
+    # --- serving ---------------------------------------------------------------------
+
+    def claims(self, netloc: str) -> bool:
+        """True for the hosts this fake answers: Azure OpenAI hosts and its endpoints."""
+        known = self._claims.get(netloc)
+        if known is None:
+            known = self._claims[netloc] = netloc.lower() in self.endpoints or is_azure_host(
+                netloc.rpartition(":")[0] if ":" in netloc else netloc
+            )
+        return known
+
+    def handle(self, request: Request) -> Response:
+        """Serves one plain request, as every transport adapter does."""
+        return self.service.handle(request)
+
+    # --- activation --------------------------------------------------------------------
+
+    def start(self) -> FakeAssistants:
+        if self._depth == 0:
+            _intercept.activate(self)
+            self._reported = len(self.service.unsupported)
+        self._depth += 1
+        return self
+
+    def stop(self) -> None:
+        if self._depth == 0:
+            return
+        self._depth -= 1
+        if self._depth == 0:
+            _intercept.deactivate(self)
+            self._report()
+
+    @property
+    def active(self) -> bool:
+        return self._depth > 0
+
+    def __enter__(self) -> FakeAssistants:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> FakeAssistants:
+        return self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def copy(self) -> FakeAssistants:
+        """A new fake with the same options and empty state."""
+        return FakeAssistants(**self._settings)
+
+    def __call__(self, func: F) -> F:
+        """Decorates a test: each call runs with a fresh copy of this fake active.
+
+        A function that has a parameter named `fake_assistants` gets the fake there.
+        """
+        return cast(F, decorate(func, self.copy))
+
+    def _report(self) -> None:
+        new = self.service.unsupported[self._reported :]
+        if not (self.report_unsupported and new):
+            return
+        lines = "\n".join(f"  {call.method} {call.path}" for call in new)
+        warnings.warn(
+            UnsupportedRequestWarning(
+                f"fake-assistants answered 404 'Resource not found' to {len(new)} "
+                f"request(s) for paths it does not serve:\n{lines}\n"
+                "If the real service serves them, fake-assistants does not implement them "
+                "yet; otherwise check the path. Pass report_unsupported=False to silence this."
+            ),
+            stacklevel=3,
+        )
+
+    # --- journal -----------------------------------------------------------------------
+
+    @property
+    def calls(self) -> CallList:
+        """Every request served, in order, with its response."""
+        return self.service.calls
+
+    @property
+    def call_count(self) -> int:
+        return len(self.service.calls)
+
+    @property
+    def unsupported(self) -> list[Any]:
+        """Calls answered 404 because the fake does not serve their path."""
+        return self.service.unsupported
+
+    # --- state -------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forgets every resource's state and the journal."""
+        self.service.reset()
+
+    def resource(self, endpoint: str | None = None) -> ResourceView:
+        """The state of one Azure resource, by endpoint URL or host."""
+        return ResourceView(self, netloc_of(endpoint) if endpoint else self._default_netloc())
+
+    @property
+    def assistants(self) -> AssistantsView:
+        """The assistants of the default resource (see `resource()`)."""
+        return self.resource().assistants
+
+    def _default_netloc(self) -> str:
+        if self.endpoints:
+            return self.endpoints[0]
+        env = os.environ.get("AZURE_OPENAI_ENDPOINT")
+        if env:
+            return netloc_of(env)
+        if len(self.service.resources) == 1:
+            return next(iter(self.service.resources))
+        raise LookupError(
+            "fake-assistants cannot tell which Azure resource you mean: pass "
+            "endpoint='https://<name>.openai.azure.com' to the fake, or call "
+            "fake.resource('https://<name>.openai.azure.com')."
+        )
+
+
+class ResourceView:
+    """Direct access to one resource's state, without HTTP."""
+
+    def __init__(self, fake: FakeAssistants, netloc: str) -> None:
+        self.fake = fake
+        self.host = netloc
+
+    @property
+    def assistants(self) -> AssistantsView:
+        return AssistantsView(self.fake, self.host)
+
+
+class AssistantsView:
+    """Create, read, change and delete assistants directly, with the service's validation.
+
+    Values are plain dicts shaped as the service returns them (for the fake's default
+    `api_version`); a bad value raises the same error the service would answer with.
+    """
+
+    def __init__(self, fake: FakeAssistants, netloc: str) -> None:
+        self._service = fake.service
+        self._version = fake.api_version
+        self._netloc = netloc
+
+    def _resource(self) -> Any:
+        return self._service.resource(self._netloc)
+
+    def create(self, **fields: Any) -> dict[str, Any]:
+        with self._service.lock:
+            body = _detached(fields)
+            record = _assistants.create(
+                self._resource(),
+                self._version,
+                body,
+                self._service.now(),
+                self._service.options.deployments,
+            )
+            return self._shown(record)
+
+    def retrieve(self, assistant_id: str) -> dict[str, Any]:
+        with self._service.lock:
+            return self._shown(_assistants.find(self._resource(), assistant_id))
+
+    def update(self, assistant_id: str, **fields: Any) -> dict[str, Any]:
+        with self._service.lock:
+            record = _assistants.modify(
+                self._resource(),
+                self._version,
+                assistant_id,
+                _detached(fields),
+                self._service.options.deployments,
+            )
+            return self._shown(record)
+
+    def delete(self, assistant_id: str) -> dict[str, Any]:
+        with self._service.lock:
+            return _assistants.delete(self._resource(), assistant_id)
+
+    def list(self, order: str = "asc") -> list[dict[str, Any]]:
+        """Every stored assistant, oldest first (or newest first with order='desc')."""
+        with self._service.lock:
+            shown = [self._shown(record) for record in self._resource().assistants]
+        return shown[::-1] if order == "desc" else shown
+
+    def __len__(self) -> int:
+        return len(self._resource().assistants)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.list())
+
+    def __contains__(self, assistant_id: object) -> bool:
+        return assistant_id in self._resource().assistants
+
+    def _shown(self, record: dict[str, Any]) -> dict[str, Any]:
+        return copy.deepcopy(_assistants.render(record, self._version))
+
+
+def _detached(fields: dict[str, Any]) -> dict[str, Any]:
+    """A JSON copy of what a test passed, so later changes to it cannot reach the store."""
+    return cast(dict[str, Any], json.loads(json.dumps(fields)))
+
+
+def decorate(func: Callable[..., Any], make: Callable[[], FakeAssistants]) -> Callable[..., Any]:
+    """Wraps a sync or async function so it runs with a fresh active fake."""
+    signature = inspect.signature(func)
+    wants = INJECTED in signature.parameters
+
+    if inspect.iscoroutinefunction(func):
+
+        @functools.wraps(func)
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            async with make() as fake:
+                if wants:
+                    kwargs[INJECTED] = fake
+                return await func(*args, **kwargs)
+
+        wrapper: Callable[..., Any] = async_wrapper
+    else:
+
+        @functools.wraps(func)
+        def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with make() as fake:
+                if wants:
+                    kwargs[INJECTED] = fake
+                return func(*args, **kwargs)
+
+        wrapper = sync_wrapper
+    if wants:  # hide the parameter, so pytest does not look for a fixture of that name
+        params = [p for name, p in signature.parameters.items() if name != INJECTED]
+        wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def mock(func: F | None = None, /, **options: Any) -> Any:
+    """`with mock(...) as fake:`, `async with mock(...)`, `@mock(...)` or bare `@mock`."""
+    if func is not None:
+        if not callable(func):
+            raise TypeError("mock() takes options as keywords, e.g. mock(seed=1)")
+        return FakeAssistants()(func)
+    return FakeAssistants(**options)

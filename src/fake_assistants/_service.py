@@ -1,0 +1,187 @@
+"""The core: a plain request in, a plain response out. Knows nothing of transports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from . import _assistants
+from ._context import Context
+from ._errors import AccessDenied, InternalError, TokenRejected, UnservedPath, WireError
+from ._http import Request, Response
+from ._resource import Resource
+from ._routing import Router
+from ._versions import ASSISTANTS_VERSIONS, resolve
+
+Handler = Callable[[Context], Any]
+Clock = Callable[[], Any]
+
+ROUTER: Router[Handler] = Router(_assistants.ROUTES)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request the fake served, with the response it gave."""
+
+    request: Request
+    response: Response
+
+    @property
+    def method(self) -> str:
+        return self.request.method
+
+    @property
+    def path(self) -> str:
+        return self.request.path
+
+    @property
+    def status(self) -> int:
+        return self.response.status
+
+
+class CallList(list[Call]):
+    """The journal: every call in order; `.last` is the newest."""
+
+    @property
+    def last(self) -> Call:
+        if not self:
+            raise IndexError("no request has been served yet")
+        return self[-1]
+
+
+@dataclass(frozen=True)
+class Options:
+    api_key: str | None = None
+    ad_token: str | None = None
+    seed: object = 0
+    clock: Clock | None = None
+    api_versions: frozenset[str] | None = None
+    deployments: frozenset[str] | None = None
+
+    @staticmethod
+    def build(
+        *,
+        api_key: str | None = None,
+        ad_token: str | None = None,
+        seed: object = 0,
+        clock: Clock | None = None,
+        api_versions: Iterable[str] | None = None,
+        deployments: Iterable[str] | None = None,
+    ) -> Options:
+        versions = None if api_versions is None else frozenset(api_versions)
+        unknown = sorted((versions or frozenset()) - set(ASSISTANTS_VERSIONS))
+        if unknown:
+            raise ValueError(f"api_versions: unknown assistants api-versions {unknown}")
+        return Options(
+            api_key=api_key,
+            ad_token=ad_token,
+            seed=seed,
+            clock=clock,
+            api_versions=versions,
+            deployments=None if deployments is None else frozenset(deployments),
+        )
+
+
+def seconds(value: Any) -> int:
+    """Integer unix seconds from what a clock returns: a number or a datetime."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return int(value.timestamp())
+    return int(value)
+
+
+@dataclass
+class Service:
+    options: Options = field(default_factory=Options)
+    resources: dict[str, Resource] = field(default_factory=dict)
+    calls: CallList = field(default_factory=CallList)
+    unsupported: list[Call] = field(default_factory=list)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def now(self) -> int:
+        clock = self.options.clock
+        return seconds(time.time() if clock is None else clock())
+
+    def resource(self, host: str) -> Resource:
+        host = host.lower()
+        found = self.resources.get(host)
+        if found is None:
+            found = self.resources[host] = Resource(host, self.options.seed)
+        return found
+
+    def reset(self) -> None:
+        with self.lock:
+            self.resources.clear()
+            self.calls.clear()
+            self.unsupported.clear()
+
+    def handle(self, request: Request) -> Response:
+        """Answers any request with a response; no exception leaves this method."""
+        with self.lock:
+            parts = urlsplit(request.url)
+            resource = self.resource(parts.netloc.rpartition("@")[2])
+            try:
+                status, payload = 200, self._dispatch(request, resource, parts.path, parts.query)
+                unserved = False
+            except WireError as error:
+                status, payload = error.status, error.body()
+                unserved = isinstance(error, UnservedPath)
+            except Exception as error:  # a bug of ours: say so, in an envelope
+                detail = "".join(traceback.format_exception_only(error)).strip()
+                status, payload, unserved = 500, InternalError(detail).body(), False
+            response = self._respond(resource, status, payload)
+            call = Call(request, response)
+            self.calls.append(call)
+            if unserved:
+                self.unsupported.append(call)
+            return response
+
+    def _dispatch(self, request: Request, resource: Resource, path: str, raw_query: str) -> Any:
+        match = ROUTER.match(request.method.upper(), path)
+        if match is None:
+            raise UnservedPath()
+        query = dict(parse_qsl(raw_query, keep_blank_values=True))
+        version = resolve(query.get("api-version"), self.options.api_versions)
+        self._authenticate(request.headers)
+        ctx = Context(
+            resource=resource,
+            version=version,
+            params=match.params,
+            query=query,
+            body=request.body,
+            now=self.now(),
+            deployments=self.options.deployments,
+        )
+        return match.handler(ctx)
+
+    def _authenticate(self, headers: Mapping[str, str]) -> None:
+        authorization = headers.get("authorization", "")
+        if authorization[:7].lower() == "bearer ":
+            token = authorization[7:].strip()
+            wanted = self.options.ad_token
+            if token and (wanted is None or token == wanted):
+                return
+            raise TokenRejected()
+        key = headers.get("api-key", "")
+        if key and (self.options.api_key is None or key == self.options.api_key):
+            return
+        raise AccessDenied()
+
+    def _respond(self, resource: Resource, status: int, payload: Any) -> Response:
+        headers: tuple[tuple[str, str], ...] = (
+            ("content-type", "application/json"),
+            ("x-request-id", resource.ids.request_id()),
+            ("apim-request-id", resource.ids.request_id()),
+        )
+        if status >= 500:
+            headers += (("x-should-retry", "false"),)
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        return Response(status, headers, body)

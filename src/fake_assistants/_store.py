@@ -1,0 +1,98 @@
+"""An ordered collection with cursor pagination, shared by every listable resource.
+
+Items are ordered by (created_at, creation sequence): ties under a frozen clock keep true
+creation order. Keys live in a sorted list, so a page costs O(log n + limit). Deleted ids
+keep their key as a cursor, so paging on while deleting (a common clean-up loop) works.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import count
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+Key = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    has_more: bool
+
+
+class OrderedStore(Generic[T]):
+    def __init__(self) -> None:
+        self._items: dict[str, T] = {}
+        self._keys: list[Key] = []
+        self._ids_by_key: dict[Key, str] = {}
+        self._key_of: dict[str, Key] = {}  # includes deleted ids, for cursors
+        self._sequence = count()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, object_id: object) -> bool:
+        return object_id in self._items
+
+    def __iter__(self) -> Iterator[T]:
+        """Items oldest first."""
+        return (self._items[self._ids_by_key[key]] for key in self._keys)
+
+    def get(self, object_id: str) -> T | None:
+        return self._items.get(object_id)
+
+    def add(self, object_id: str, created_at: int, item: T) -> None:
+        key = (created_at, next(self._sequence))
+        self._items[object_id] = item
+        self._ids_by_key[key] = object_id
+        self._key_of[object_id] = key
+        insort(self._keys, key)
+
+    def replace(self, object_id: str, item: T) -> None:
+        self._items[object_id] = item
+
+    def remove(self, object_id: str) -> T:
+        item = self._items.pop(object_id)
+        key = self._key_of[object_id]
+        del self._keys[bisect_left(self._keys, key)]
+        del self._ids_by_key[key]
+        return item
+
+    def knows(self, object_id: str) -> bool:
+        """True for stored ids and for deleted ones still usable as cursors."""
+        return object_id in self._key_of
+
+    def page(
+        self, limit: int, descending: bool, after: str | None = None, before: str | None = None
+    ) -> Page[T]:
+        """The page the service returns. Cursors must be ids for which `knows()` holds.
+
+        `after` pages move away from the cursor in list order. A `before`-only page holds
+        the `limit` items just before the cursor, in list order, and `has_more` says
+        whether more lie further back.
+        """
+        lo, hi = self._bounds(descending, after, before)
+        toward_start = before is not None and after is None
+        if toward_start == descending:  # take from the low end of the ascending range
+            taken = range(lo, min(hi, lo + limit))
+            has_more = lo + limit < hi
+        else:  # take from the high end
+            taken = range(max(lo, hi - limit), hi)
+            has_more = hi - limit > lo
+        ids = [self._ids_by_key[self._keys[i]] for i in taken]
+        if descending:
+            ids.reverse()
+        return Page([self._items[i] for i in ids], has_more)
+
+    def _bounds(self, descending: bool, after: str | None, before: str | None) -> tuple[int, int]:
+        """The ascending index range [lo, hi) strictly between the cursors."""
+        lo, hi = 0, len(self._keys)
+        low_cursor, high_cursor = (before, after) if descending else (after, before)
+        if low_cursor is not None:
+            lo = bisect_right(self._keys, self._key_of[low_cursor])
+        if high_cursor is not None:
+            hi = bisect_left(self._keys, self._key_of[high_cursor])
+        return lo, max(lo, hi)
