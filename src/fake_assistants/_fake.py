@@ -13,9 +13,12 @@ from types import TracebackType
 from typing import Any, TypeVar, cast
 
 from . import _assistants, _intercept
+from ._errors import NotFound
 from ._hosts import is_azure_host, netloc_of
 from ._http import Request, Response
+from ._resource import Record, Resource
 from ._service import CallList, Clock, Options, Service
+from ._store import OrderedStore
 from ._versions import ASSISTANTS_VERSIONS, LATEST
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -185,7 +188,12 @@ class FakeAssistants:
         self.service.reset()
 
     def resource(self, endpoint: str | None = None) -> ResourceView:
-        """The state of one Azure resource, by endpoint URL or host."""
+        """The state of one Azure resource, by endpoint URL or host.
+
+        Without one: the first `endpoint` option, else `AZURE_OPENAI_ENDPOINT`, else the
+        only resource used so far. While none is known, reads find nothing and writes
+        raise LookupError.
+        """
         return ResourceView(self, netloc_of(endpoint) if endpoint else self._default_netloc())
 
     @property
@@ -193,25 +201,30 @@ class FakeAssistants:
         """The assistants of the default resource (see `resource()`)."""
         return self.resource().assistants
 
-    def _default_netloc(self) -> str:
+    def _default_netloc(self) -> str | None:
+        """The resource meant when none is named; None while no resource is known yet."""
         if self.endpoints:
             return self.endpoints[0]
         env = os.environ.get("AZURE_OPENAI_ENDPOINT")
         if env:
             return netloc_of(env)
-        if len(self.service.resources) == 1:
-            return next(iter(self.service.resources))
-        raise LookupError(
-            "fake-assistants cannot tell which Azure resource you mean: pass "
-            "endpoint='https://<name>.openai.azure.com' to the fake, or call "
-            "fake.resource('https://<name>.openai.azure.com')."
-        )
+        used = list(self.service.resources)
+        if len(used) > 1:
+            raise LookupError(f"{UNNAMED} Resources used so far: {', '.join(used)}.")
+        return used[0] if used else None
+
+
+UNNAMED = (
+    "fake-assistants cannot tell which Azure resource you mean: pass "
+    "endpoint='https://<name>.openai.azure.com' to the fake, or use "
+    "fake.resource('https://<name>.openai.azure.com')."
+)
 
 
 class ResourceView:
     """Direct access to one resource's state, without HTTP."""
 
-    def __init__(self, fake: FakeAssistants, netloc: str) -> None:
+    def __init__(self, fake: FakeAssistants, netloc: str | None) -> None:
         self.fake = fake
         self.host = netloc
 
@@ -227,13 +240,21 @@ class AssistantsView:
     `api_version`); a bad value raises the same error the service would answer with.
     """
 
-    def __init__(self, fake: FakeAssistants, netloc: str) -> None:
+    def __init__(self, fake: FakeAssistants, netloc: str | None) -> None:
         self._service = fake.service
         self._version = fake.api_version
         self._netloc = netloc
 
-    def _resource(self) -> Any:
+    def _resource(self) -> Resource:
+        if self._netloc is None:
+            raise LookupError(UNNAMED)
         return self._service.resource(self._netloc)
+
+    def _records(self) -> OrderedStore[Record]:
+        """The stored assistants; an empty store while no resource is known."""
+        if self._netloc is None:
+            return OrderedStore()
+        return self._service.resource(self._netloc).assistants
 
     def create(self, **fields: Any) -> dict[str, Any]:
         with self._service.lock:
@@ -249,7 +270,11 @@ class AssistantsView:
 
     def retrieve(self, assistant_id: str) -> dict[str, Any]:
         with self._service.lock:
-            return self._shown(_assistants.find(self._resource(), assistant_id))
+            record = self._records().get(assistant_id)
+            if record is None:
+                _assistants.check_id(assistant_id)
+                raise NotFound(_assistants.KIND, assistant_id)
+            return self._shown(record)
 
     def update(self, assistant_id: str, **fields: Any) -> dict[str, Any]:
         with self._service.lock:
@@ -269,17 +294,17 @@ class AssistantsView:
     def list(self, order: str = "asc") -> list[dict[str, Any]]:
         """Every stored assistant, oldest first (or newest first with order='desc')."""
         with self._service.lock:
-            shown = [self._shown(record) for record in self._resource().assistants]
+            shown = [self._shown(record) for record in self._records()]
         return shown[::-1] if order == "desc" else shown
 
     def __len__(self) -> int:
-        return len(self._resource().assistants)
+        return len(self._records())
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.list())
 
     def __contains__(self, assistant_id: object) -> bool:
-        return assistant_id in self._resource().assistants
+        return assistant_id in self._records()
 
     def _shown(self, record: dict[str, Any]) -> dict[str, Any]:
         return copy.deepcopy(_assistants.render(record, self._version))

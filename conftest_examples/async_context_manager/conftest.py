@@ -1,0 +1,11 @@
+import pytest
+from openai import AsyncAzureOpenAI
+
+
+@pytest.fixture
+def async_client() -> AsyncAzureOpenAI:
+    return AsyncAzureOpenAI(
+        azure_endpoint="https://contoso.openai.azure.com",
+        api_key="test-key",
+        api_version="2024-05-01-preview",
+    )

@@ -1,0 +1,11 @@
+import pytest
+from openai import AzureOpenAI
+
+
+@pytest.fixture
+def client() -> AzureOpenAI:
+    return AzureOpenAI(
+        azure_endpoint="https://contoso.openai.azure.com",
+        api_key="secret-key",
+        api_version="2024-05-01-preview",
+    )
