@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
-from . import _assistants, _intercept
+from . import _assistants, _intercept, _respx
 from ._errors import NotFound
 from ._hosts import is_azure_host, netloc_of
 from ._http import Request, Response
@@ -149,6 +149,14 @@ class FakeAssistants:
         A function that has a parameter named `fake_assistants` gets the fake there.
         """
         return cast(F, decorate(func, self.copy))
+
+    def respx_route(self, router: Any = None) -> Any:
+        """Mounts this fake in a respx router (default: respx's global one) as a route.
+
+        For tests that already drive everything through respx; the fake need not be
+        active then, the router serves it. Returns the respx route.
+        """
+        return _respx.respx_route(self, router)
 
     def _report(self) -> None:
         new = self.service.unsupported[self._reported :]
