@@ -26,7 +26,5 @@ def test_readme_example_runs(index: int, pytester: pytest.Pytester) -> None:
         result.assert_outcomes(passed=code.count("def test_"))
     else:
         script = pytester.makepyfile(**{f"readme_{index}": code})
-        done = subprocess.run(
-            [sys.executable, str(script)], capture_output=True, text=True
-        )
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
