@@ -202,7 +202,8 @@ def modify(
     current = find(resource, assistant_id)
     body_schema(version, on_create=False).check(body, "")
     _check_model(body, deployments)
-    updated = copy.deepcopy(current)
+    # _apply assigns whole values, except inside tool_resources: copy that level only.
+    updated = {**current, "tool_resources": dict(current["tool_resources"])}
     _apply(resource, updated, body)
     resource.assistants.replace(assistant_id, updated)
     return updated
