@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,17 +13,34 @@ from ._resource import Resource
 from ._validation import describe
 from ._versions import ApiVersion
 
+_SURROGATE_ESCAPE = re.compile(r"\\[uU][dD][89a-fA-F]")
+
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 overflows to inf, which JSON cannot carry back
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
 def parse_body(body: bytes) -> dict[str, Any]:
-    """A JSON object from the body; an empty body reads as `{}`."""
+    """A JSON object from the body; an empty body reads as `{}`.
+
+    Not JSON for the service, as for us: NaN and Infinity, numbers beyond a double, and
+    lone surrogates (escaped `\\ud800` with no pair), which no UTF-8 answer can carry.
+    """
     if not body.strip():
         return {}
     try:
-        value = json.loads(body, parse_constant=_reject_constant)
+        # Strict UTF-8: json.loads(bytes) would let encoded surrogates through.
+        text = body.decode("utf-8")
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
+        if _SURROGATE_ESCAPE.search(text):  # rare: only then pay for the exact check
+            json.dumps(value, ensure_ascii=False).encode()
     except (ValueError, RecursionError):
         raise InvalidJson() from None
     if not isinstance(value, dict):

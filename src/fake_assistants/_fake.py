@@ -7,6 +7,7 @@ import functools
 import inspect
 import json
 import os
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
@@ -170,7 +171,7 @@ class FakeAssistants:
                 "If the real service serves them, fake-assistants does not implement them "
                 "yet; otherwise check the path. Pass report_unsupported=False to silence this."
             ),
-            stacklevel=3,
+            stacklevel=_user_stacklevel(),
         )
 
     # --- journal -----------------------------------------------------------------------
@@ -318,6 +319,15 @@ class AssistantsView:
         return copy.deepcopy(_assistants.render(record, self._version))
 
 
+def _user_stacklevel() -> int:
+    """The stacklevel of the first frame outside this package: the user's `with` or test."""
+    package = os.path.dirname(__file__)
+    frame, level = sys._getframe(1), 1  # level 1 is the frame that calls warn()
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def _detached(fields: dict[str, Any]) -> dict[str, Any]:
     """A JSON copy of what a test passed, so later changes to it cannot reach the store."""
     return cast(dict[str, Any], json.loads(json.dumps(fields)))
@@ -357,7 +367,7 @@ def decorate(func: Callable[..., Any], make: Callable[[], FakeAssistants]) -> Ca
 def mock(func: F | None = None, /, **options: Any) -> Any:
     """`with mock(...) as fake:`, `async with mock(...)`, `@mock(...)` or bare `@mock`."""
     if func is not None:
-        if not callable(func):
-            raise TypeError("mock() takes options as keywords, e.g. mock(seed=1)")
+        if not callable(func) or options:
+            raise TypeError("use @mock or @mock(**options); options go in keywords only")
         return FakeAssistants()(func)
     return FakeAssistants(**options)

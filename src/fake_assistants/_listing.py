@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from ._errors import InvalidType, NotFound
+from ._errors import InvalidParam, InvalidType, NotFound
 from ._store import OrderedStore
 from ._validation import Enum, Num
 
@@ -14,19 +14,32 @@ T = TypeVar("T")
 
 LIMIT = Num(minimum=1, maximum=100, integer=True)
 ORDER = Enum(values=("asc", "desc"))
-_INTEGER = re.compile(r"[+-]?\d{1,30}")
-_DECIMAL = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?")
+_MAX_DIGITS = 30  # beyond this a value is out of range whatever it is; int() has limits
 
 
 def parse_limit(raw: str | None) -> int:
     if raw is None or raw == "":
         return 20
-    if _INTEGER.fullmatch(raw.strip()) is None:
-        got = "a decimal" if _DECIMAL.fullmatch(raw.strip()) else "a string"
+    text = raw.strip()
+    if _INTEGER.fullmatch(text) is None:
+        got = "a decimal" if _DECIMAL.fullmatch(text) else "a string"
         raise InvalidType("limit", "an integer", got)
-    limit = int(raw)
+    if len(text.lstrip("+-")) > _MAX_DIGITS:
+        raise _far_out_of_range(text)
+    limit = int(text)
     LIMIT.check(limit, "limit")
     return limit
+
+
+def _far_out_of_range(text: str) -> InvalidParam:
+    """The range error for a number too long to convert, printed as it was sent."""
+    if text.startswith("-"):
+        detail = f"integer below minimum value. Expected a value >= 1, but got {text} instead."
+        return InvalidParam("limit", detail, "integer_below_min_value")
+    detail = f"integer above maximum value. Expected a value <= 100, but got {text} instead."
+    return InvalidParam("limit", detail, "integer_above_max_value")
 
 
 def list_page(

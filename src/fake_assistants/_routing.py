@@ -39,8 +39,13 @@ class Router(Generic[H]):
         node = self._root
         for segment in template.strip("/").split("/"):
             if segment.startswith("{"):
+                name = segment[1:-1]
                 if node.param is None:
-                    node.param = (segment[1:-1], _Node())
+                    node.param = (name, _Node())
+                elif node.param[0] != name:
+                    raise ValueError(
+                        f"{template}: {{{name}}} where another route has {{{node.param[0]}}}"
+                    )
                 node = node.param[1]
             else:
                 node = node.literals.setdefault(segment, _Node())

@@ -10,11 +10,18 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from . import _assistants
 from ._context import Context
-from ._errors import AccessDenied, InternalError, TokenRejected, UnservedPath, WireError
+from ._errors import (
+    AccessDenied,
+    InternalError,
+    ResourceNotFound,
+    TokenRejected,
+    UnservedPath,
+    WireError,
+)
 from ._http import Request, Response
 from ._resource import Resource
 from ._routing import Router
@@ -101,7 +108,8 @@ def seconds(value: Any) -> int:
 @dataclass
 class Service:
     options: Options = field(default_factory=Options)
-    resources: dict[str, Resource] = field(default_factory=dict)
+    resources: dict[str, Resource] = field(default_factory=dict)  # those with state
+    _seen: dict[str, Resource] = field(default_factory=dict)  # also hosts only refused
     calls: CallList = field(default_factory=CallList)
     unsupported: list[Call] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -111,32 +119,30 @@ class Service:
         return seconds(time.time() if clock is None else clock())
 
     def resource(self, host: str) -> Resource:
+        """The resource of a host, made on first use (a mistyped host refused by every
+        request is not one: see `_seen`)."""
+        found = self._seen_resource(host)
+        self.resources.setdefault(found.host, found)
+        return found
+
+    def _seen_resource(self, host: str) -> Resource:
         host = host.lower()
-        found = self.resources.get(host)
+        found = self._seen.get(host)
         if found is None:
-            found = self.resources[host] = Resource(host, self.options.seed)
+            found = self._seen[host] = Resource(host, self.options.seed)
         return found
 
     def reset(self) -> None:
         with self.lock:
             self.resources.clear()
+            self._seen.clear()
             self.calls.clear()
             self.unsupported.clear()
 
     def handle(self, request: Request) -> Response:
         """Answers any request with a response; no exception leaves this method."""
         with self.lock:
-            parts = urlsplit(request.url)
-            resource = self.resource(parts.netloc.rpartition("@")[2])
-            try:
-                status, payload = 200, self._dispatch(request, resource, parts.path, parts.query)
-                unserved = False
-            except WireError as error:
-                status, payload = error.status, error.body()
-                unserved = isinstance(error, UnservedPath)
-            except Exception as error:  # a bug of ours: say so, in an envelope
-                detail = "".join(traceback.format_exception_only(error)).strip()
-                status, payload, unserved = 500, InternalError(detail).body(), False
+            resource, status, payload, unserved = self._serve(request)
             response = self._respond(resource, status, payload)
             call = Call(request, response)
             self.calls.append(call)
@@ -144,13 +150,25 @@ class Service:
                 self.unsupported.append(call)
             return response
 
-    def _dispatch(self, request: Request, resource: Resource, path: str, raw_query: str) -> Any:
-        match = ROUTER.match(request.method.upper(), path)
+    def _serve(self, request: Request) -> tuple[Resource, int, Any, bool]:
+        resource = self._seen_resource("")  # until the URL is read
+        try:
+            parts = _split(request.url)
+            resource = self._seen_resource(parts.netloc.rpartition("@")[2])
+            return resource, 200, self._dispatch(request, resource, parts), False
+        except WireError as error:
+            return resource, error.status, error.body(), isinstance(error, UnservedPath)
+        except Exception as error:  # a bug of ours: say so, in an envelope
+            return resource, 500, _internal(error), False
+
+    def _dispatch(self, request: Request, resource: Resource, parts: SplitResult) -> Any:
+        match = ROUTER.match(request.method.upper(), parts.path)
         if match is None:
             raise UnservedPath()
-        query = dict(parse_qsl(raw_query, keep_blank_values=True))
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
         version = resolve(query.get("api-version"), self.options.api_versions)
         self._authenticate(request.headers)
+        self.resources.setdefault(resource.host, resource)
         ctx = Context(
             resource=resource,
             version=version,
@@ -181,7 +199,27 @@ class Service:
             ("x-request-id", resource.ids.request_id()),
             ("apim-request-id", resource.ids.request_id()),
         )
+        try:
+            body = _dump(payload)
+        except (ValueError, TypeError, RecursionError) as error:
+            status, body = 500, json.dumps(_internal(error)).encode()
         if status >= 500:
             headers += (("x-should-retry", "false"),)
-        body = json.dumps(payload, ensure_ascii=False).encode()
         return Response(status, headers, body)
+
+
+def _dump(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, allow_nan=False).encode()
+
+
+def _split(url: str) -> SplitResult:
+    try:
+        url.encode()  # a lone surrogate: no HTTP request can carry it
+        return urlsplit(url)
+    except ValueError:  # that, or a broken IPv6 host: nothing the service could route
+        raise ResourceNotFound() from None
+
+
+def _internal(error: BaseException) -> dict[str, Any]:
+    detail = "".join(traceback.format_exception_only(error)).strip()
+    return InternalError(detail).body()
