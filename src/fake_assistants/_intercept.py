@@ -127,4 +127,5 @@ def _make_transport_types(module: ModuleType) -> tuple[type, type]:
 
 
 def _core_request(request: Any, body: bytes) -> Request:
-    return Request(request.method, str(request.url), dict(request.headers), body)
+    # .items() walks the headers once; dict(headers) looks each name up again (quadratic).
+    return Request(request.method, str(request.url), dict(request.headers.items()), body)

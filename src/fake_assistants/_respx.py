@@ -29,7 +29,8 @@ def respx_route(fake: FakeAssistants, router: Any = None) -> Any:
 
     def side_effect(request: httpx.Request) -> httpx.Response:
         body = request.read()
-        answer = fake.handle(Request(request.method, str(request.url), dict(request.headers), body))
+        headers = dict(request.headers.items())
+        answer = fake.handle(Request(request.method, str(request.url), headers, body))
         return httpx.Response(answer.status, headers=list(answer.headers), content=answer.body)
 
     return target.route(host__regex=host_pattern(fake)).mock(side_effect=side_effect)
