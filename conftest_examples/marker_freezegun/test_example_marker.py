@@ -12,7 +12,7 @@ from freezegun import freeze_time
 
 pytestmark = pytest.mark.fake_assistants(seed=42, api_key="secret-key")
 
-NEW_YEAR = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
+NEW_YEAR = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
 
 
 @freeze_time(NEW_YEAR)

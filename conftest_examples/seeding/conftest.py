@@ -11,7 +11,9 @@ def endpoint() -> str:
 
 @pytest.fixture
 def client() -> AzureOpenAI:
-    return AzureOpenAI(azure_endpoint=ENDPOINT, api_key="test-key", api_version="2024-05-01-preview")
+    return AzureOpenAI(
+        azure_endpoint=ENDPOINT, api_key="test-key", api_version="2024-05-01-preview"
+    )
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Seed state directly, exercise code through the SDK, then inspect state directly."""
 
+
 def find_by_name(client, name):
     """Code under test: looks an assistant up by name, page by page."""
     return next((a for a in client.beta.assistants.list(limit=2) if a.name == name), None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import inspect
 import json
@@ -316,7 +315,8 @@ class AssistantsView:
         return assistant_id in self._records()
 
     def _shown(self, record: dict[str, Any]) -> dict[str, Any]:
-        return copy.deepcopy(_assistants.render(record, self._version))
+        # A JSON copy: deepcopy recurses in Python and fails where deep JSON was accepted.
+        return _detached(_assistants.render(record, self._version))
 
 
 def _user_stacklevel() -> int:
