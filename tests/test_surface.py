@@ -15,7 +15,6 @@ from helpers import (
     Recorder,
     async_client,
     client,
-    offline,  # noqa: F401  (autouse network guard)
     url,
 )
 
