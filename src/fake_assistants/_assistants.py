@@ -304,7 +304,7 @@ def render(record: Record, version: ApiVersion) -> Record:
 
 
 def handle_create(ctx: Context) -> Record:
-    record = create(ctx.resource, ctx.version, ctx.json(), ctx.now, ctx.deployments)
+    record = create(ctx.resource, ctx.version, ctx.json(), ctx.now(), ctx.deployments)
     return render(record, ctx.version)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,8 +56,11 @@ class Context:
     params: dict[str, str]
     query: dict[str, str]
     body: bytes
-    now: int
+    clock: Callable[[], int]  # read only by handlers that stamp a time
     deployments: frozenset[str] | None = None
+
+    def now(self) -> int:
+        return self.clock()
 
     def json(self) -> dict[str, Any]:
         return parse_body(self.body)

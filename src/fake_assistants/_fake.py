@@ -181,6 +181,11 @@ class FakeAssistants:
         return self.service.calls
 
     @property
+    def journal(self) -> CallList:
+        """Another name for `calls`."""
+        return self.service.calls
+
+    @property
     def call_count(self) -> int:
         return len(self.service.calls)
 
@@ -283,6 +288,12 @@ class AssistantsView:
                 _assistants.check_id(assistant_id)
                 raise NotFound(_assistants.KIND, assistant_id)
             return self._shown(record)
+
+    def get(self, assistant_id: str) -> dict[str, Any] | None:
+        """Like `retrieve`, but None for an id that is not stored (as `dict.get`)."""
+        with self._service.lock:
+            record = self._records().get(assistant_id)
+            return None if record is None else self._shown(record)
 
     def update(self, assistant_id: str, **fields: Any) -> dict[str, Any]:
         with self._service.lock:

@@ -175,7 +175,7 @@ class Service:
             params=match.params,
             query=query,
             body=request.body,
-            now=self.now(),
+            clock=self.now,
             deployments=self.options.deployments,
         )
         return match.handler(ctx)
