@@ -109,10 +109,29 @@ def test_configured_api_key_must_match_exactly(key: str, status: int) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER"])
-def test_any_bearer_token_when_none_is_configured(scheme: str) -> None:
-    service = Service(Options.build(api_key="secret"))  # a key does not forbid tokens
+def test_any_bearer_token_when_no_credential_is_configured(scheme: str) -> None:
+    service = Service(Options.build())
     response = service.handle(request(headers={"authorization": f"{scheme} some-token"}))
     assert response.status == 200
+
+
+def test_a_configured_key_refuses_tokens() -> None:
+    service = Service(Options.build(api_key="secret"))  # "only that key"
+    response = service.handle(request(headers={"authorization": "Bearer some-token"}))
+    assert response.status == 401
+    assert response.json()["statusCode"] == 401
+
+
+def test_a_configured_token_refuses_keys() -> None:
+    service = Service(Options.build(ad_token="tok"))
+    response = service.handle(request(headers={"api-key": "any"}))
+    assert response.json() == ACCESS_DENIED
+
+
+def test_both_credentials_configured_accept_either() -> None:
+    service = Service(Options.build(api_key="k", ad_token="t"))
+    assert service.handle(request(headers={"api-key": "k"})).status == 200
+    assert service.handle(request(headers={"authorization": "Bearer t"})).status == 200
 
 
 @pytest.mark.parametrize(
@@ -375,7 +394,9 @@ def test_a_failing_clock_is_an_internal_error_too() -> None:
     def clock() -> int:
         raise OSError("clock broke")
 
-    response = Service(Options.build(clock=clock)).handle(request())
+    service = Service(Options.build(clock=clock))
+    assert service.handle(request()).status == 200  # a list stamps no time
+    response = service.handle(request("POST", body={"model": "m"}))
     assert response.status == 500
     assert "OSError: clock broke" in response.json()["error"]["message"]
 

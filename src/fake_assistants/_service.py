@@ -181,15 +181,18 @@ class Service:
         return match.handler(ctx)
 
     def _authenticate(self, headers: Mapping[str, str]) -> None:
+        """Any non-empty key or token passes, until a credential option is set: then
+        only the credentials set (`api_key`, `ad_token`) pass."""
+        api_key, ad_token = self.options.api_key, self.options.ad_token
+        open_door = api_key is None and ad_token is None
         authorization = headers.get("authorization", "")
         if authorization[:7].lower() == "bearer ":
             token = authorization[7:].strip()
-            wanted = self.options.ad_token
-            if token and (wanted is None or token == wanted):
+            if token and (open_door or token == ad_token):
                 return
             raise TokenRejected()
         key = headers.get("api-key", "")
-        if key and (self.options.api_key is None or key == self.options.api_key):
+        if key and (open_door or key == api_key):
             return
         raise AccessDenied()
 
