@@ -50,6 +50,10 @@ class FakeAssistants:
         deployments: Iterable[str] | None = None,
         report_unsupported: bool = True,
     ) -> None:
+        # Iterables become tuples once, so copy() can build the same fake again.
+        endpoint = endpoint if endpoint is None or isinstance(endpoint, str) else tuple(endpoint)
+        api_versions = None if api_versions is None else tuple(api_versions)
+        deployments = None if deployments is None else tuple(deployments)
         self._settings: dict[str, Any] = dict(
             endpoint=endpoint,
             api_key=api_key,
