@@ -23,6 +23,7 @@ from ._versions import ASSISTANTS_VERSIONS, LATEST
 
 F = TypeVar("F", bound=Callable[..., Any])
 INJECTED = "fake_assistants"
+SERVICE_OPTIONS = frozenset(Options.__dataclass_fields__)
 
 
 class UnsupportedRequestWarning(UserWarning):
@@ -67,16 +68,8 @@ class FakeAssistants:
         )
         if api_version not in ASSISTANTS_VERSIONS:
             raise ValueError(f"api_version: unknown assistants api-version {api_version!r}")
-        self.service = Service(
-            Options.build(
-                api_key=api_key,
-                ad_token=ad_token,
-                seed=seed,
-                clock=clock,
-                api_versions=api_versions,
-                deployments=deployments,
-            )
-        )
+        service_options = {k: v for k, v in self._settings.items() if k in SERVICE_OPTIONS}
+        self.service = Service(Options.build(**service_options))
         endpoints = [endpoint] if isinstance(endpoint, str) else list(endpoint or [])
         self.endpoints: tuple[str, ...] = tuple(netloc_of(e) for e in endpoints)
         self.api_version = ASSISTANTS_VERSIONS[api_version]

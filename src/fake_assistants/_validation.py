@@ -59,10 +59,12 @@ class Node:
             if not self.nullable:
                 raise InvalidType(path, self.expected, "null")
             return
+        if not self.accepts_type(value):
+            raise InvalidType(path or "body", self.expected, describe(value))
         self.check_value(value, path)
 
-    def check_value(self, value: Any, path: str) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def check_value(self, value: Any, path: str) -> None:
+        """Checks a value already of the right JSON type."""
 
     def accepts_type(self, value: Any) -> bool:
         return True
@@ -79,8 +81,6 @@ class Str(Node):
         return isinstance(value, str)
 
     def check_value(self, value: Any, path: str) -> None:
-        if not isinstance(value, str):
-            raise InvalidType(path, self.expected, describe(value))
         if len(value) < self.min_length:
             check_min_length(value, self.min_length, path)
         if self.max_length is not None and len(value) > self.max_length:
@@ -123,8 +123,6 @@ class Enum(Node):
         return isinstance(value, str)
 
     def check_value(self, value: Any, path: str) -> None:
-        if not isinstance(value, str):
-            raise InvalidType(path, self.expected, describe(value))
         if value not in self.values:
             raise InvalidValue(path, value, list(self.values))
 
@@ -151,8 +149,6 @@ class Num(Node):
         return "an integer" if self.integer else "a decimal"
 
     def check_value(self, value: Any, path: str) -> None:
-        if not self.accepts_type(value):
-            raise InvalidType(path, self.expected, describe(value))
         if self.maximum is not None and value > self.maximum:
             raise InvalidParam(
                 path,
@@ -183,10 +179,6 @@ class Bool(Node):
     def accepts_type(self, value: Any) -> bool:
         return isinstance(value, bool)
 
-    def check_value(self, value: Any, path: str) -> None:
-        if not isinstance(value, bool):
-            raise InvalidType(path, self.expected, describe(value))
-
 
 @dataclass(frozen=True)
 class Arr(Node):
@@ -199,8 +191,6 @@ class Arr(Node):
         return isinstance(value, list)
 
     def check_value(self, value: Any, path: str) -> None:
-        if not isinstance(value, list):
-            raise InvalidType(path, self.expected, describe(value))
         if len(value) < self.min_items:
             raise InvalidParam(
                 path,
@@ -239,8 +229,6 @@ class Obj(Node):
         return isinstance(value, dict)
 
     def check_value(self, value: Any, path: str) -> None:
-        if not isinstance(value, dict):
-            raise InvalidType(path or "body", self.expected, describe(value))
         if not self.open:
             for key in value:
                 if key not in self.fields:
@@ -268,8 +256,6 @@ class Map(Node):
         return isinstance(value, dict)
 
     def check_value(self, value: Any, path: str) -> None:
-        if not isinstance(value, dict):
-            raise InvalidType(path, self.expected, describe(value))
         if self.max_properties is not None and len(value) > self.max_properties:
             raise InvalidParam(
                 path,
@@ -301,8 +287,6 @@ class Tagged(Node):
         return isinstance(value, dict)
 
     def check_value(self, value: Any, path: str) -> None:
-        if not isinstance(value, dict):
-            raise InvalidType(path, self.expected, describe(value))
         tag_path = join(path, self.tag)
         if self.tag not in value:
             raise MissingParameter(tag_path)
