@@ -36,7 +36,41 @@ V2_DEFAULTS: dict[str, Any] = {
     "response_format": "auto",
 }
 
+
+def stored_tools(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tools as the service shows them back: a function gets `parameters` (empty object
+    schema) and `strict` (false) when not sent."""
+    shown = []
+    for tool in tools:
+        if tool["type"] == "function":
+            sent = tool["function"]
+            function = {key: sent[key] for key in ("name", "description") if key in sent}
+            function["parameters"] = sent.get("parameters", {"type": "object", "properties": {}})
+            function["strict"] = bool(sent.get("strict"))
+            tool = {"type": "function", "function": function}
+        shown.append(tool)
+    return shown
+
+
+def stored_tool_resources(resources: dict[str, Any], tools: list[dict[str, Any]]) -> dict[str, Any]:
+    """The code_interpreter tool brings an empty `code_interpreter` resource entry."""
+    if any(tool["type"] == "code_interpreter" for tool in tools):
+        return {"code_interpreter": {"file_ids": []}, **resources}
+    return resources
+
+
 GATEWAY_404 = {"error": {"code": "404", "message": "Resource not found"}}
+
+
+def unserved(method: str, path: str) -> dict[str, Any]:
+    """Azure's 404 envelope as the fake answers a path it does not serve: it names the path."""
+    message = (
+        f"Resource not found (fake-assistants does not serve {method} {path}; "
+        "if the real service does, it is not implemented yet, else check the path)"
+    )
+    return {"error": {"code": "404", "message": message}}
+
+
 ACCESS_DENIED = {
     "error": {
         "code": "401",

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
+from helpers import stored_tools
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -285,7 +286,8 @@ def test_function_needs_only_a_name(on_modify: bool) -> None:
     url = f"{BASE}{path}?api-version={API_VERSION}"
     exchange, payload = run(fake, "direct", "POST", url, JSON_HEADERS, json.dumps(body).encode())
     assert exchange.status == 200, exchange.describe()
-    assert payload["tools"] == [FUNCTION]
+    assert payload["tools"] == stored_tools([FUNCTION])
+    assert payload["tools"][0]["function"]["parameters"] == {"type": "object", "properties": {}}
 
 
 @pytest.mark.parametrize(("size", "status"), [(32_768, 200), (32_769, 400)])

@@ -14,9 +14,9 @@ import respx
 from helpers import (
     API_KEY,
     ENDPOINT,
-    GATEWAY_404,
     Recorder,
     client,
+    unserved,
     url,
 )
 
@@ -142,7 +142,7 @@ def test_unserved_azure_path_is_404_and_reported(method: str, path: str) -> None
         with mock() as fake, recorder.client() as http:
             response = http.request(method, url(path), headers=AUTH)
 
-    assert (response.status_code, response.json()) == (404, GATEWAY_404)
+    assert (response.status_code, response.json()) == (404, unserved(method, path))
     assert recorder.requests == []
     assert [(c.method, c.path) for c in fake.unsupported] == [(method, path)]
 
@@ -280,12 +280,12 @@ async def test_httpx2_async_is_served_and_passes_other_hosts_through(httpx2) -> 
     async with mock(report_unsupported=False) as fake, recorder.async_client() as http:
         served = await http.post(url(), json={"model": "gpt-4o"}, headers=AUTH)
         passed = await http.get("https://example.com/")
-        unserved = await http.get(url("/openai/threads/x"), headers=AUTH)
+        refused = await http.get(url("/openai/threads/x"), headers=AUTH)
 
     assert served.status_code == 200
     assert served.json()["id"] in fake.resource(ENDPOINT).assistants
     assert passed.json() == {"mock": True}
-    assert (unserved.status_code, unserved.json()) == (404, GATEWAY_404)
+    assert (refused.status_code, refused.json()) == (404, unserved("GET", "/openai/threads/x"))
     assert [r.url.host for r in recorder.requests] == ["example.com"]
 
 

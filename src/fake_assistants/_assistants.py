@@ -244,13 +244,31 @@ def _apply(resource: Resource, record: Record, body: dict[str, Any]) -> None:
     if "file_ids" in body:  # v1: the code interpreter's files
         resources = record["tool_resources"]
         resources["code_interpreter"] = {"file_ids": list(body["file_ids"] or [])}
+    if any(tool["type"] == "code_interpreter" for tool in record["tools"]):
+        # As captured: the tool brings an (empty) resource entry of its own.
+        record["tool_resources"].setdefault("code_interpreter", {"file_ids": []})
+
+
+EMPTY_PARAMETERS: dict[str, Any] = {"type": "object", "properties": {}}
 
 
 def _stored_tool(tool: dict[str, Any]) -> dict[str, Any]:
-    """v1's `retrieval` is v2's `file_search`; records hold the v2 name."""
+    """A tool as the service keeps it: v1's `retrieval` is v2's `file_search`; a function
+    gets empty `parameters` and `strict: false` when not sent, keys in the captured order."""
     if tool["type"] == "retrieval":
         return {**tool, "type": "file_search"}
+    if tool["type"] == "function":
+        return {"type": "function", "function": normal_function(tool["function"])}
     return tool
+
+
+def normal_function(sent: dict[str, Any]) -> dict[str, Any]:
+    function: dict[str, Any] = {"name": sent["name"]}
+    if "description" in sent:
+        function["description"] = sent["description"]
+    function["parameters"] = sent.get("parameters", copy.deepcopy(EMPTY_PARAMETERS))
+    function["strict"] = bool(sent.get("strict"))
+    return function
 
 
 def _apply_tool_resources(resource: Resource, record: Record, sent: dict[str, Any] | None) -> None:
@@ -287,9 +305,10 @@ _V1_KEYS = ("id", "object", "created_at", "name", "description", "model", "instr
 
 
 def render(record: Record, version: ApiVersion) -> Record:
-    """The assistant object as this api-version shows it. v2 records are stored as shown."""
+    """The assistant object as this api-version shows it: only what the version has, so
+    what one version reads another can post back."""
     if version.generation == 2:
-        return record
+        return _render_v2(record, version)
     tools = [
         {**tool, "type": "retrieval"} if tool["type"] == "file_search" else tool
         for tool in record["tools"]
@@ -298,6 +317,27 @@ def render(record: Record, version: ApiVersion) -> Record:
     shown = {key: record[key] for key in _V1_KEYS}
     shown.update(tools=tools, file_ids=list(code.get("file_ids", [])), metadata=record["metadata"])
     return shown
+
+
+def _render_v2(record: Record, version: ApiVersion) -> Record:
+    tools = record["tools"]
+    if not version.file_search_options and any("file_search" in tool for tool in tools):
+        tools = [{"type": tool["type"]} if "file_search" in tool else tool for tool in tools]
+    response_format = record["response_format"]
+    if not _shown_format(response_format, version):
+        response_format = "auto"
+    if tools is record["tools"] and response_format is record["response_format"]:
+        return record
+    return {**record, "tools": tools, "response_format": response_format}
+
+
+def _shown_format(response_format: Any, version: ApiVersion) -> bool:
+    """Whether this version has the stored response format (else it reads as "auto")."""
+    if response_format == "none":
+        return version.response_format_none
+    if isinstance(response_format, dict) and response_format["type"] == "json_schema":
+        return version.json_schema
+    return True
 
 
 # --- HTTP handlers -----------------------------------------------------------------------

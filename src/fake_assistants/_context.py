@@ -16,6 +16,11 @@ from ._versions import ApiVersion
 
 _SURROGATE_ESCAPE = re.compile(r"\\[uU][dD][89a-fA-F]")
 
+# Nesting past this is refused as unparsable JSON, as serde_json's default recursion limit
+# (128) refuses it. One fixed figure: whatever is stored can always be encoded back,
+# whatever the caller's stack depth.
+MAX_DEPTH = 128
+
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
@@ -46,7 +51,24 @@ def parse_body(body: bytes) -> dict[str, Any]:
         raise InvalidJson() from None
     if not isinstance(value, dict):
         raise InvalidType("body", "an object", describe(value))
+    if too_deep(value, MAX_DEPTH):
+        raise InvalidJson()
     return value
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """True when containers nest more than `limit` levels (walked without recursion)."""
+    level: list[Any] = [value]
+    for _ in range(limit):
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return True
 
 
 @dataclass(slots=True)

@@ -169,7 +169,25 @@ class ResourceNotFound(GatewayError):
 
 
 class UnservedPath(ResourceNotFound):
-    """A path the fake does not serve: answered like any unknown path, and reported."""
+    """A path the fake does not serve: Azure's 404 envelope, and a message that says so,
+    so an uncaught error in a test names the path instead of only "Resource not found"."""
+
+    def __init__(self, method: str, path: str) -> None:
+        super().__init__()
+        self.message = (
+            f"Resource not found (fake-assistants does not serve {method} {path}; "
+            "if the real service does, it is not implemented yet, else check the path)"
+        )
+
+
+class BodyTooLarge(ApiError):
+    status = 413
+    code = "request_too_large"
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(
+            f"Request body too large: {size} bytes. The maximum request size is {limit} bytes."
+        )
 
 
 class ApiVersionNotSupported(GatewayError):

@@ -13,11 +13,12 @@ from types import TracebackType
 from typing import Any, TypeVar, cast
 
 from . import _assistants, _intercept, _respx
-from ._errors import NotFound
+from ._context import parse_body
+from ._errors import InvalidJson, NotFound
 from ._hosts import is_azure_host, netloc_of
 from ._http import Request, Response
 from ._resource import Record, Resource
-from ._service import CallList, Clock, Options, Service
+from ._service import JOURNAL_LIMIT, CallList, Clock, Options, Service
 from ._store import OrderedStore
 from ._versions import ASSISTANTS_VERSIONS, LATEST
 
@@ -50,6 +51,7 @@ class FakeAssistants:
         api_versions: Iterable[str] | None = None,
         deployments: Iterable[str] | None = None,
         report_unsupported: bool = True,
+        journal_limit: int | None = JOURNAL_LIMIT,
     ) -> None:
         # Iterables become tuples once, so copy() can build the same fake again.
         endpoint = endpoint if endpoint is None or isinstance(endpoint, str) else tuple(endpoint)
@@ -65,6 +67,7 @@ class FakeAssistants:
             api_versions=api_versions,
             deployments=deployments,
             report_unsupported=report_unsupported,
+            journal_limit=journal_limit,
         )
         if api_version not in ASSISTANTS_VERSIONS:
             raise ValueError(f"api_version: unknown assistants api-version {api_version!r}")
@@ -98,7 +101,7 @@ class FakeAssistants:
     def start(self) -> FakeAssistants:
         if self._depth == 0:
             _intercept.activate(self)
-            self._reported = len(self.service.unsupported)
+            self._reported = self.service.unsupported.total
         self._depth += 1
         return self
 
@@ -156,7 +159,8 @@ class FakeAssistants:
         return _respx.respx_route(self, router)
 
     def _report(self) -> None:
-        new = self.service.unsupported[self._reported :]
+        unsupported = self.service.unsupported
+        new = unsupported[max(0, len(unsupported) - (unsupported.total - self._reported)) :]
         if not (self.report_unsupported and new):
             return
         lines = "\n".join(f"  {call.method} {call.path}" for call in new)
@@ -184,10 +188,11 @@ class FakeAssistants:
 
     @property
     def call_count(self) -> int:
-        return len(self.service.calls)
+        """Every request served, including those the journal's bound let go."""
+        return self.service.calls.total
 
     @property
-    def unsupported(self) -> list[Any]:
+    def unsupported(self) -> CallList:
         """Calls answered 404 because the fake does not serve their path."""
         return self.service.unsupported
 
@@ -323,8 +328,7 @@ class AssistantsView:
         return assistant_id in self._records()
 
     def _shown(self, record: dict[str, Any]) -> dict[str, Any]:
-        # A JSON copy: deepcopy recurses in Python and fails where deep JSON was accepted.
-        return _detached(_assistants.render(record, self._version))
+        return _copied(_assistants.render(record, self._version))
 
 
 def _user_stacklevel() -> int:
@@ -337,8 +341,19 @@ def _user_stacklevel() -> int:
 
 
 def _detached(fields: dict[str, Any]) -> dict[str, Any]:
-    """A JSON copy of what a test passed, so later changes to it cannot reach the store."""
-    return cast(dict[str, Any], json.loads(json.dumps(fields)))
+    """What a test passed, as the body HTTP would carry: the same parser refuses the same
+    values (NaN, infinities, lone surrogates, nesting too deep), and later changes to
+    the test's objects cannot reach the store."""
+    try:
+        text = json.dumps(fields)
+    except RecursionError:
+        raise InvalidJson() from None
+    return parse_body(text.encode())
+
+
+def _copied(value: dict[str, Any]) -> dict[str, Any]:
+    # A JSON copy: deepcopy recurses in Python and fails where deep JSON was accepted.
+    return cast(dict[str, Any], json.loads(json.dumps(value)))
 
 
 def decorate(func: Callable[..., Any], make: Callable[[], FakeAssistants]) -> Callable[..., Any]:

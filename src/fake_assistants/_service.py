@@ -7,15 +7,17 @@ import json
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from . import _assistants
 from ._context import Context
 from ._errors import (
     AccessDenied,
+    BodyTooLarge,
     InternalError,
     ResourceNotFound,
     TokenRejected,
@@ -29,6 +31,11 @@ from ._versions import ASSISTANTS_VERSIONS, resolve
 
 Handler = Callable[[Context], Any]
 Clock = Callable[[], Any]
+
+# The largest request body taken (32 MiB): far above any valid JSON request of these APIs,
+# small enough that a runaway stream cannot eat the machine. Transports stop reading past it.
+MAX_BODY_BYTES = 32 * 1024 * 1024
+JOURNAL_LIMIT = 10_000
 
 ROUTER: Router[Handler] = Router(_assistants.ROUTES)
 
@@ -53,14 +60,61 @@ class Call:
         return self.response.status
 
 
-class CallList(list[Call]):
-    """The journal: every call in order; `.last` is the newest."""
+class CallList(Sequence[Call]):
+    """The journal: the calls in order, the newest `limit` of them; `.last` is the newest.
+
+    A bound keeps a long-running fake (a demo server, a soak test) from keeping every
+    body it ever saw; `total` still counts every call.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self._calls: deque[Call] = deque(maxlen=limit)
+        self.total = 0
+
+    @property
+    def limit(self) -> int | None:
+        return self._calls.maxlen
+
+    def append(self, call: Call) -> None:
+        self._calls.append(call)
+        self.total += 1
+
+    def clear(self) -> None:
+        self._calls.clear()
+        self.total = 0
+
+    @overload
+    def __getitem__(self, index: int) -> Call: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Call]: ...
+
+    def __getitem__(self, index: int | slice) -> Call | list[Call]:
+        if isinstance(index, slice):
+            return list(self._calls)[index]
+        return self._calls[index]
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+    def __iter__(self) -> Iterator[Call]:
+        return iter(self._calls)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CallList | list):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"CallList({list(self._calls)!r})"
 
     @property
     def last(self) -> Call:
-        if not self:
+        if not self._calls:
             raise IndexError("no request has been served yet")
-        return self[-1]
+        return self._calls[-1]
 
 
 @dataclass(frozen=True)
@@ -71,6 +125,7 @@ class Options:
     clock: Clock | None = None
     api_versions: frozenset[str] | None = None
     deployments: frozenset[str] | None = None
+    journal_limit: int | None = JOURNAL_LIMIT
 
     @staticmethod
     def build(
@@ -81,11 +136,14 @@ class Options:
         clock: Clock | None = None,
         api_versions: Iterable[str] | None = None,
         deployments: Iterable[str] | None = None,
+        journal_limit: int | None = JOURNAL_LIMIT,
     ) -> Options:
         versions = None if api_versions is None else frozenset(api_versions)
         unknown = sorted((versions or frozenset()) - set(ASSISTANTS_VERSIONS))
         if unknown:
             raise ValueError(f"api_versions: unknown assistants api-versions {unknown}")
+        if journal_limit is not None and journal_limit < 1:
+            raise ValueError("journal_limit: a positive number of calls, or None for no bound")
         return Options(
             api_key=api_key,
             ad_token=ad_token,
@@ -93,6 +151,7 @@ class Options:
             clock=clock,
             api_versions=versions,
             deployments=None if deployments is None else frozenset(deployments),
+            journal_limit=journal_limit,
         )
 
 
@@ -110,9 +169,13 @@ class Service:
     options: Options = field(default_factory=Options)
     resources: dict[str, Resource] = field(default_factory=dict)  # those with state
     _seen: dict[str, Resource] = field(default_factory=dict)  # also hosts only refused
-    calls: CallList = field(default_factory=CallList)
-    unsupported: list[Call] = field(default_factory=list)
+    calls: CallList = field(init=False)
+    unsupported: CallList = field(init=False)
     lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def __post_init__(self) -> None:
+        self.calls = CallList(self.options.journal_limit)
+        self.unsupported = CallList(self.options.journal_limit)
 
     def now(self) -> int:
         clock = self.options.clock
@@ -155,7 +218,9 @@ class Service:
         try:
             parts = _split(request.url)
             resource = self._seen_resource(parts.netloc.rpartition("@")[2])
-            return resource, 200, self._dispatch(request, resource, parts), False
+            payload = self._dispatch(request, resource, parts)
+            self.resources.setdefault(resource.host, resource)  # served: a resource in use
+            return resource, 200, payload, False
         except WireError as error:
             return resource, error.status, error.body(), isinstance(error, UnservedPath)
         except Exception as error:  # a bug of ours: say so, in an envelope
@@ -164,11 +229,12 @@ class Service:
     def _dispatch(self, request: Request, resource: Resource, parts: SplitResult) -> Any:
         match = ROUTER.match(request.method.upper(), parts.path)
         if match is None:
-            raise UnservedPath()
+            raise UnservedPath(request.method.upper(), parts.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         version = resolve(query.get("api-version"), self.options.api_versions)
         self._authenticate(request.headers)
-        self.resources.setdefault(resource.host, resource)
+        if len(request.body) > MAX_BODY_BYTES:
+            raise BodyTooLarge(len(request.body), MAX_BODY_BYTES)
         ctx = Context(
             resource=resource,
             version=version,
