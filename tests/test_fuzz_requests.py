@@ -223,16 +223,17 @@ def deep_recursion() -> Iterator[None]:
 
 
 def snapshot(fake: FakeAssistants) -> str:
-    """Every resource's stored assistants and helper vector stores, as canonical text.
+    """Every resource's stores (assistants, helper vector stores, ...), as canonical text.
 
-    Resources the fake made for a host but never stored anything in are left out: a
+    Stores and resources the fake made but never stored anything in are left out: a
     request to a new host makes an empty one, which changes nothing a client can see.
     """
     state = {}
     for host, resource in sorted(fake.service.resources.items()):
-        records = list(resource.assistants)
-        if records or resource.vector_stores:
-            state[host] = {"assistants": records, "vector_stores": resource.vector_stores}
+        stores = {"/".join(key): list(store) for key, store in resource.stores().items()}
+        kept = {key: records for key, records in stores.items() if records}
+        if kept:
+            state[host] = kept
     with deep_recursion():
         return json.dumps(state, sort_keys=True, default=repr)
 
@@ -240,7 +241,7 @@ def snapshot(fake: FakeAssistants) -> str:
 def stored(fake: FakeAssistants, host: str, assistant_id: str) -> dict[str, Any] | None:
     """A copy of a stored record (as JSON gives it back), or None."""
     resource = fake.service.resources.get(host)
-    record = None if resource is None else resource.assistants.get(assistant_id)
+    record = None if resource is None else resource.store("assistants").get(assistant_id)
     if record is None:
         return None
     with deep_recursion():
@@ -249,7 +250,7 @@ def stored(fake: FakeAssistants, host: str, assistant_id: str) -> dict[str, Any]
 
 def stored_ids(fake: FakeAssistants) -> dict[str, set[str]]:
     return {
-        host: {record["id"] for record in resource.assistants}
+        host: {record["id"] for record in resource.store("assistants")}
         for host, resource in fake.service.resources.items()
     }
 

@@ -909,7 +909,7 @@ def snapshot(fake: fake_assistants.FakeAssistants, seeded_id: str) -> Any:
     return (
         fake.assistants.list(),
         fake.assistants.retrieve(seeded_id),
-        json.loads(json.dumps(resource.vector_stores)),
+        json.loads(json.dumps(list(resource.store("vector_stores")))),
     )
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from fake_assistants import _assistants
+from fake_assistants._apis import assistants as _assistants
 from fake_assistants._routing import Match, Router
 from fake_assistants._service import ROUTER
 
@@ -134,30 +134,30 @@ def test_empty_router_matches_nothing() -> None:
 @pytest.mark.parametrize(
     ("method", "path", "handler", "params"),
     [
-        ("POST", "/openai/assistants", _assistants.handle_create, {}),
-        ("GET", "/openai/assistants", _assistants.handle_list, {}),
+        ("POST", "/openai/assistants", _assistants.create, {}),
+        ("GET", "/openai/assistants", _assistants.listing, {}),
         (
             "GET",
             "/openai/assistants/asst_1",
-            _assistants.handle_retrieve,
+            _assistants.retrieve,
             {"assistant_id": "asst_1"},
         ),
         (
             "POST",
             "/openai/assistants/asst_1",
-            _assistants.handle_modify,
+            _assistants.modify,
             {"assistant_id": "asst_1"},
         ),
         (
             "DELETE",
             "/openai/assistants/asst_1",
-            _assistants.handle_delete,
+            _assistants.delete,
             {"assistant_id": "asst_1"},
         ),
         (
             "GET",
             "/openai/assistants/asst_a%2Fb%20c%3Fd",
-            _assistants.handle_retrieve,
+            _assistants.retrieve,
             {"assistant_id": "asst_a/b c?d"},
         ),
     ],

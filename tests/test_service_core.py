@@ -21,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fake_assistants
-from fake_assistants import Call, CallList, Request, Response, Service, _assistants, _service
+from fake_assistants import Call, CallList, Request, Response, Service, _service
+from fake_assistants._apis import assistants as _assistants
 from fake_assistants._routing import Router
 from fake_assistants._service import Options, seconds
 from fake_assistants._versions import ASSISTANTS_VERSIONS, VERSIONS_WITHOUT_ASSISTANTS
@@ -156,7 +157,7 @@ def test_rejected_request_changes_nothing() -> None:
     service = Service(Options.build(api_key="secret"))
     response = create(service, headers={"api-key": "wrong"})
     assert response.status == 401
-    assert len(service.resource(HOST).assistants) == 0
+    assert len(service.resource(HOST).store("assistants")) == 0
 
 
 # --- api-version -----------------------------------------------------------------------------
@@ -428,7 +429,7 @@ def test_invalid_json(body: bytes) -> None:
             "code": None,
         }
     }
-    assert len(service.resource(HOST).assistants) == 0
+    assert len(service.resource(HOST).store("assistants")) == 0
 
 
 @pytest.mark.parametrize(
@@ -486,7 +487,7 @@ def test_deployments_restrict_the_model() -> None:
     assistant_id = service.handle(request()).json()["data"][0]["id"]
     modify = request("POST", f"/openai/assistants/{assistant_id}", body={"model": "gpt-5"})
     assert service.handle(modify).json()["error"]["code"] == "model_not_found"
-    assert len(service.resource(HOST).assistants) == 1
+    assert len(service.resource(HOST).store("assistants")) == 1
 
 
 # --- nothing escapes `handle` --------------------------------------------------------------
@@ -511,7 +512,7 @@ def test_a_lone_surrogate_gets_an_answer_and_a_consistent_store(body: bytes) -> 
     service = Service()
     response = service.handle(request("POST", body=body))  # must not raise
     shown = strict_json(response.body)
-    stored = len(service.resource(HOST).assistants)
+    stored = len(service.resource(HOST).store("assistants"))
     assert service.calls.last.response is response
     if response.status == 200:
         assert stored == 1

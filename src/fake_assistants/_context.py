@@ -1,15 +1,20 @@
-"""What a resource handler gets: the resource's state, the api-version, the request's parts."""
+"""What a handler gets: the resource's state, the api-version, options, the request's parts.
+
+HTTP requests and the direct API (`fake.assistants.create(...)`) build the same Context,
+so both run exactly the same checks.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._errors import InvalidJson, InvalidType
+from ._options import Options
 from ._resource import Resource
 from ._validation import describe
 from ._versions import ApiVersion
@@ -75,14 +80,19 @@ def too_deep(value: Any, limit: int) -> bool:
 class Context:
     resource: Resource
     version: ApiVersion
-    params: dict[str, str]
-    query: dict[str, str]
-    body: bytes
+    options: Options
     clock: Callable[[], int]  # read only by handlers that stamp a time
-    deployments: frozenset[str] | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    query: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
 
     def now(self) -> int:
         return self.clock()
 
     def json(self) -> dict[str, Any]:
         return parse_body(self.body)
+
+    @property
+    def deployments(self) -> frozenset[str] | None:
+        return self.options.deployments

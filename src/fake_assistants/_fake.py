@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
-from . import _assistants, _intercept, _respx
-from ._context import parse_body
-from ._errors import InvalidJson, NotFound
+from . import _intercept, _respx
 from ._hosts import is_azure_host, netloc_of
 from ._http import Request, Response
-from ._resource import Record, Resource
-from ._service import JOURNAL_LIMIT, CallList, Clock, Options, Service
-from ._store import OrderedStore
+from ._options import JOURNAL_LIMIT, Clock, Options
+from ._service import CallList, Service
 from ._versions import ASSISTANTS_VERSIONS, LATEST
+from ._views import UNNAMED, Collection, ResourceView
 
 F = TypeVar("F", bound=Callable[..., Any])
 INJECTED = "fake_assistants"
@@ -209,10 +206,11 @@ class FakeAssistants:
         only resource used so far. While none is known, reads find nothing and writes
         raise LookupError.
         """
-        return ResourceView(self, netloc_of(endpoint) if endpoint else self._default_netloc())
+        host = netloc_of(endpoint) if endpoint else self._default_netloc()
+        return ResourceView(self.service, self.api_version, host, "/openai")
 
     @property
-    def assistants(self) -> AssistantsView:
+    def assistants(self) -> Collection:
         """The assistants of the default resource (see `resource()`)."""
         return self.resource().assistants
 
@@ -229,108 +227,6 @@ class FakeAssistants:
         return used[0] if used else None
 
 
-UNNAMED = (
-    "fake-assistants cannot tell which Azure resource you mean: pass "
-    "endpoint='https://<name>.openai.azure.com' to the fake, or use "
-    "fake.resource('https://<name>.openai.azure.com')."
-)
-
-
-class ResourceView:
-    """Direct access to one resource's state, without HTTP."""
-
-    def __init__(self, fake: FakeAssistants, netloc: str | None) -> None:
-        self.fake = fake
-        self.host = netloc
-
-    @property
-    def assistants(self) -> AssistantsView:
-        return AssistantsView(self.fake, self.host)
-
-
-class AssistantsView:
-    """Create, read, change and delete assistants directly, with the service's validation.
-
-    Values are plain dicts shaped as the service returns them (for the fake's default
-    `api_version`); a bad value raises the same error the service would answer with.
-    """
-
-    def __init__(self, fake: FakeAssistants, netloc: str | None) -> None:
-        self._service = fake.service
-        self._version = fake.api_version
-        self._netloc = netloc
-
-    def _resource(self) -> Resource:
-        if self._netloc is None:
-            raise LookupError(UNNAMED)
-        return self._service.resource(self._netloc)
-
-    def _records(self) -> OrderedStore[Record]:
-        """The stored assistants; an empty store while no resource is known."""
-        if self._netloc is None:
-            return OrderedStore()
-        return self._service.resource(self._netloc).assistants
-
-    def create(self, **fields: Any) -> dict[str, Any]:
-        with self._service.lock:
-            body = _detached(fields)
-            record = _assistants.create(
-                self._resource(),
-                self._version,
-                body,
-                self._service.now(),
-                self._service.options.deployments,
-            )
-            return self._shown(record)
-
-    def retrieve(self, assistant_id: str) -> dict[str, Any]:
-        with self._service.lock:
-            record = self._records().get(assistant_id)
-            if record is None:
-                _assistants.check_id(assistant_id)
-                raise NotFound(_assistants.KIND, assistant_id)
-            return self._shown(record)
-
-    def get(self, assistant_id: str) -> dict[str, Any] | None:
-        """Like `retrieve`, but None for an id that is not stored (as `dict.get`)."""
-        with self._service.lock:
-            record = self._records().get(assistant_id)
-            return None if record is None else self._shown(record)
-
-    def update(self, assistant_id: str, **fields: Any) -> dict[str, Any]:
-        with self._service.lock:
-            record = _assistants.modify(
-                self._resource(),
-                self._version,
-                assistant_id,
-                _detached(fields),
-                self._service.options.deployments,
-            )
-            return self._shown(record)
-
-    def delete(self, assistant_id: str) -> dict[str, Any]:
-        with self._service.lock:
-            return _assistants.delete(self._resource(), assistant_id)
-
-    def list(self, order: str = "asc") -> list[dict[str, Any]]:
-        """Every stored assistant, oldest first (or newest first with order='desc')."""
-        with self._service.lock:
-            shown = [self._shown(record) for record in self._records()]
-        return shown[::-1] if order == "desc" else shown
-
-    def __len__(self) -> int:
-        return len(self._records())
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(self.list())
-
-    def __contains__(self, assistant_id: object) -> bool:
-        return assistant_id in self._records()
-
-    def _shown(self, record: dict[str, Any]) -> dict[str, Any]:
-        return _copied(_assistants.render(record, self._version))
-
-
 def _user_stacklevel() -> int:
     """The stacklevel of the first frame outside this package: the user's `with` or test."""
     package = os.path.dirname(__file__)
@@ -338,22 +234,6 @@ def _user_stacklevel() -> int:
     while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
         frame, level = frame.f_back, level + 1
     return level
-
-
-def _detached(fields: dict[str, Any]) -> dict[str, Any]:
-    """What a test passed, as the body HTTP would carry: the same parser refuses the same
-    values (NaN, infinities, lone surrogates, nesting too deep), and later changes to
-    the test's objects cannot reach the store."""
-    try:
-        text = json.dumps(fields)
-    except RecursionError:
-        raise InvalidJson() from None
-    return parse_body(text.encode())
-
-
-def _copied(value: dict[str, Any]) -> dict[str, Any]:
-    # A JSON copy: deepcopy recurses in Python and fails where deep JSON was accepted.
-    return cast(dict[str, Any], json.loads(json.dumps(value)))
 
 
 def decorate(func: Callable[..., Any], make: Callable[[], FakeAssistants]) -> Callable[..., Any]:

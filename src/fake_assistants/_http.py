@@ -48,3 +48,7 @@ class Response:
     def header(self, name: str) -> str | None:
         name = name.lower()
         return next((v for k, v in self.headers if k == name), None)
+
+    @property
+    def is_json(self) -> bool:
+        return (self.header("content-type") or "").startswith("application/json")

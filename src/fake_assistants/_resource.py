@@ -8,13 +8,31 @@ from ._ids import IdFactory
 from ._store import OrderedStore
 
 Record = dict[str, Any]
+StoreKey = tuple[str, ...]
 
 
 class Resource:
+    """Stores are named by where they sit in the API: `("assistants",)`,
+    `("threads", thread_id, "messages")`. Nothing here knows an API."""
+
     def __init__(self, host: str, seed: object) -> None:
         self.host = host
         self.ids = IdFactory(f"{seed}/{host}")
-        self.assistants: OrderedStore[Record] = OrderedStore()
-        # Vector stores made by the `tool_resources.file_search.vector_stores` helper.
-        # The vector store endpoints themselves are not served yet.
-        self.vector_stores: dict[str, Record] = {}
+        self._stores: dict[StoreKey, OrderedStore[Record]] = {}
+
+    def store(self, *key: str) -> OrderedStore[Record]:
+        """The store at `key`, made empty on first use."""
+        found = self._stores.get(key)
+        if found is None:
+            found = self._stores[key] = OrderedStore()
+        return found
+
+    def stores(self) -> dict[StoreKey, OrderedStore[Record]]:
+        """Every store made so far, by key (a copy of the mapping, not of the stores)."""
+        return dict(self._stores)
+
+    def drop(self, *prefix: str) -> None:
+        """Forgets every store under `prefix` (a deleted thread's messages and runs)."""
+        size = len(prefix)
+        for key in [key for key in self._stores if key[:size] == prefix]:
+            del self._stores[key]

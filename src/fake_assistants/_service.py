@@ -8,12 +8,12 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 from urllib.parse import SplitResult, parse_qsl, urlsplit
 
-from . import _assistants
+from ._apis import ROUTES, Handler
 from ._context import Context
 from ._errors import (
     AccessDenied,
@@ -25,19 +25,18 @@ from ._errors import (
     WireError,
 )
 from ._http import Request, Response
+from ._options import JOURNAL_LIMIT, Clock, Options
 from ._resource import Resource
 from ._routing import Router
-from ._versions import ASSISTANTS_VERSIONS, resolve
+from ._versions import ApiVersion, resolve
 
-Handler = Callable[[Context], Any]
-Clock = Callable[[], Any]
+__all__ = ["JOURNAL_LIMIT", "Call", "CallList", "Clock", "Options", "Service", "seconds"]
 
 # The largest request body taken (32 MiB): far above any valid JSON request of these APIs,
 # small enough that a runaway stream cannot eat the machine. Transports stop reading past it.
 MAX_BODY_BYTES = 32 * 1024 * 1024
-JOURNAL_LIMIT = 10_000
 
-ROUTER: Router[Handler] = Router(_assistants.ROUTES)
+ROUTER: Router[Handler] = Router(ROUTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,44 +114,6 @@ class CallList(Sequence[Call]):
         if not self._calls:
             raise IndexError("no request has been served yet")
         return self._calls[-1]
-
-
-@dataclass(frozen=True)
-class Options:
-    api_key: str | None = None
-    ad_token: str | None = None
-    seed: object = 0
-    clock: Clock | None = None
-    api_versions: frozenset[str] | None = None
-    deployments: frozenset[str] | None = None
-    journal_limit: int | None = JOURNAL_LIMIT
-
-    @staticmethod
-    def build(
-        *,
-        api_key: str | None = None,
-        ad_token: str | None = None,
-        seed: object = 0,
-        clock: Clock | None = None,
-        api_versions: Iterable[str] | None = None,
-        deployments: Iterable[str] | None = None,
-        journal_limit: int | None = JOURNAL_LIMIT,
-    ) -> Options:
-        versions = None if api_versions is None else frozenset(api_versions)
-        unknown = sorted((versions or frozenset()) - set(ASSISTANTS_VERSIONS))
-        if unknown:
-            raise ValueError(f"api_versions: unknown assistants api-versions {unknown}")
-        if journal_limit is not None and journal_limit < 1:
-            raise ValueError("journal_limit: a positive number of calls, or None for no bound")
-        return Options(
-            api_key=api_key,
-            ad_token=ad_token,
-            seed=seed,
-            clock=clock,
-            api_versions=versions,
-            deployments=None if deployments is None else frozenset(deployments),
-            journal_limit=journal_limit,
-        )
 
 
 def seconds(value: Any) -> int:
@@ -238,13 +199,48 @@ class Service:
         ctx = Context(
             resource=resource,
             version=version,
+            options=self.options,
+            clock=self.now,
             params=match.params,
             query=query,
+            headers=request.headers,
             body=request.body,
-            clock=self.now,
-            deployments=self.options.deployments,
         )
         return match.handler(ctx)
+
+    def direct(
+        self,
+        host: str,
+        method: str,
+        path: str,
+        version: ApiVersion,
+        body: bytes = b"",
+        query: Mapping[str, str] | None = None,
+    ) -> Any:
+        """What a handler answers, called without HTTP: no credentials, no journal.
+
+        The direct API (`fake.assistants.create(...)`) goes through here, so it runs the
+        very checks a request runs. Wire errors are raised, not answered.
+        """
+        with self.lock:
+            match = ROUTER.match(method, path)
+            if match is None:
+                raise LookupError(f"no route for {method} {path}")
+            ctx = Context(
+                resource=self.resource(host),
+                version=version,
+                options=self.options,
+                clock=self.now,
+                params=match.params,
+                query=query or {},
+                body=body,
+            )
+            payload = match.handler(ctx)
+            if isinstance(payload, Response):
+                return payload.json() if payload.is_json else payload.body
+            # A JSON copy: later changes by the caller cannot reach the store, and
+            # deepcopy would recurse in Python where deep JSON was accepted.
+            return json.loads(_dump(payload))
 
     def _authenticate(self, headers: Mapping[str, str]) -> None:
         """Any non-empty key or token passes, until a credential option is set: then
@@ -263,15 +259,19 @@ class Service:
         raise AccessDenied()
 
     def _respond(self, resource: Resource, status: int, payload: Any) -> Response:
-        headers: tuple[tuple[str, str], ...] = (
-            ("content-type", "application/json"),
+        """The response: a handler's own (a stream, bytes) or its payload as JSON, with
+        the service's request-id headers."""
+        ids: tuple[tuple[str, str], ...] = (
             ("x-request-id", resource.ids.request_id()),
             ("apim-request-id", resource.ids.request_id()),
         )
+        if isinstance(payload, Response):
+            return Response(payload.status, payload.headers + ids, payload.body)
         try:
             body = _dump(payload)
         except (ValueError, TypeError, RecursionError) as error:
             status, body = 500, json.dumps(_internal(error)).encode()
+        headers = (("content-type", "application/json"), *ids)
         if status >= 500:
             headers += (("x-should-retry", "false"),)
         return Response(status, headers, body)

@@ -9,35 +9,54 @@ from ._errors import ApiVersionNotSupported, ResourceNotFound
 
 @dataclass(frozen=True, slots=True)
 class ApiVersion:
+    """One api-version. What it changes is asked by name (`version.json_schema`), each
+    feature answered from the date it first appears, so versions never multiply flags."""
+
     name: str
-    generation: int  # 1: file_ids + retrieval; 2: tool_resources + file_search
-    response_format_none: bool = False  # "none" accepted as a response_format string
-    json_schema: bool = False  # {"type": "json_schema"} accepted
-    file_search_options: bool = False  # tools[].file_search.max_num_results accepted
+
+    def at_least(self, name: str) -> bool:
+        return self.name >= name  # the names are dates: text order is time order
+
+    @property
+    def generation(self) -> int:
+        """1: `file_ids` and `retrieval`; 2: `tool_resources` and `file_search`."""
+        return 2 if self.at_least(V2_FROM) else 1
+
+    @property
+    def response_format_none(self) -> bool:
+        """ "none" is accepted as a response_format string (the v2 previews of 2024)."""
+        return self.generation == 2 and not self.at_least(JSON_SCHEMA_FROM)
+
+    @property
+    def json_schema(self) -> bool:
+        """{"type": "json_schema"} response formats are accepted."""
+        return self.at_least(JSON_SCHEMA_FROM)
+
+    @property
+    def file_search_options(self) -> bool:
+        """tools[].file_search.max_num_results is accepted."""
+        return self.at_least(JSON_SCHEMA_FROM)
 
 
-def _v2(name: str, *, early: bool = False, late: bool = False) -> ApiVersion:
-    return ApiVersion(
-        name, 2, response_format_none=early, json_schema=late, file_search_options=late
-    )
-
+V2_FROM = "2024-05-01-preview"
+JSON_SCHEMA_FROM = "2025-01-01-preview"  # first seen there; 2024-12-01-preview was not read
 
 ASSISTANTS_VERSIONS: dict[str, ApiVersion] = {
-    v.name: v
-    for v in [
-        ApiVersion("2024-02-15-preview", 1),
-        ApiVersion("2024-03-01-preview", 1),
-        ApiVersion("2024-04-01-preview", 1),
-        _v2("2024-05-01-preview", early=True),
-        _v2("2024-07-01-preview", early=True),
-        _v2("2024-08-01-preview", early=True),
-        _v2("2024-09-01-preview", early=True),
-        _v2("2024-10-01-preview", early=True),
-        _v2("2024-12-01-preview", early=True),
-        _v2("2025-01-01-preview", late=True),
-        _v2("2025-02-01-preview", late=True),
-        _v2("2025-03-01-preview", late=True),
-        _v2("2025-04-01-preview", late=True),
+    name: ApiVersion(name)
+    for name in [
+        "2024-02-15-preview",
+        "2024-03-01-preview",
+        "2024-04-01-preview",
+        "2024-05-01-preview",
+        "2024-07-01-preview",
+        "2024-08-01-preview",
+        "2024-09-01-preview",
+        "2024-10-01-preview",
+        "2024-12-01-preview",
+        "2025-01-01-preview",
+        "2025-02-01-preview",
+        "2025-03-01-preview",
+        "2025-04-01-preview",
     ]
 }
 
