@@ -129,8 +129,8 @@ def test_respx_routes_for_other_hosts_keep_working(fake_assistants: FakeAssistan
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("GET", "/openai/threads/x"),
-        ("POST", "/openai/threads"),
+        ("GET", "/openai/nope/x"),
+        ("POST", "/openai/nope"),
         ("GET", "/openai/deployments/gpt-4o/assistants"),
         ("GET", "/openai/assistants/asst_abc/files"),
         ("GET", "/v1/assistants"),
@@ -151,7 +151,7 @@ def test_unserved_paths_are_not_reported_when_asked_not_to() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnsupportedRequestWarning)
         with mock(report_unsupported=False) as fake:
-            response = httpx.get(url("/openai/threads/x"), headers=AUTH)
+            response = httpx.get(url("/openai/nope/x"), headers=AUTH)
 
     assert response.status_code == 404
     assert len(fake.unsupported) == 1
@@ -160,7 +160,7 @@ def test_unserved_paths_are_not_reported_when_asked_not_to() -> None:
 def test_unsupported_warning_points_at_the_users_code() -> None:
     with pytest.warns(UnsupportedRequestWarning) as record:  # noqa: SIM117
         with mock():
-            httpx.get(url("/openai/threads/x"), headers=AUTH)
+            httpx.get(url("/openai/nope/x"), headers=AUTH)
 
     assert record[0].filename == __file__
 
@@ -168,7 +168,7 @@ def test_unsupported_warning_points_at_the_users_code() -> None:
 def test_each_unserved_request_is_reported_once() -> None:
     fake = FakeAssistants()
     with pytest.warns(UnsupportedRequestWarning, match="1 request"), fake:
-        httpx.get(url("/openai/threads/x"), headers=AUTH)
+        httpx.get(url("/openai/nope/x"), headers=AUTH)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnsupportedRequestWarning)
         with fake:
@@ -280,12 +280,12 @@ async def test_httpx2_async_is_served_and_passes_other_hosts_through(httpx2) -> 
     async with mock(report_unsupported=False) as fake, recorder.async_client() as http:
         served = await http.post(url(), json={"model": "gpt-4o"}, headers=AUTH)
         passed = await http.get("https://example.com/")
-        refused = await http.get(url("/openai/threads/x"), headers=AUTH)
+        refused = await http.get(url("/openai/nope/x"), headers=AUTH)
 
     assert served.status_code == 200
     assert served.json()["id"] in fake.resource(ENDPOINT).assistants
     assert passed.json() == {"mock": True}
-    assert (refused.status_code, refused.json()) == (404, unserved("GET", "/openai/threads/x"))
+    assert (refused.status_code, refused.json()) == (404, unserved("GET", "/openai/nope/x"))
     assert [r.url.host for r in recorder.requests] == ["example.com"]
 
 

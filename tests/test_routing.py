@@ -175,7 +175,7 @@ def test_service_routes(method: str, path: str, handler: object, params: dict[st
         ("GET", "/openai/assistants/"),
         ("GET", "/openai/assistants/asst_1/files"),  # v1-only path: not served
         ("GET", "/openai/deployments/gpt/assistants"),
-        ("POST", "/openai/threads"),
+        ("GET", "/openai/threads"),  # no list endpoint for threads
         ("GET", "/assistants"),
     ],
 )

@@ -216,7 +216,7 @@ def test_api_version_is_read_from_anywhere_in_the_query() -> None:
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("GET", "/openai/threads"),
+        ("GET", "/openai/nope"),
         ("PATCH", "/openai/assistants/asst_1"),
         ("GET", "/openai/deployments/gpt-4o/assistants"),
         ("GET", "/openai/assistants/"),

@@ -303,7 +303,7 @@ def test_fixture_reports_unsupported_requests_at_teardown(pytester: pytest.Pytes
         import httpx
 
         def test_unserved(fake_assistants):
-            url = "https://x.openai.azure.com/openai/threads/x?api-version=2024-05-01-preview"
+            url = "https://x.openai.azure.com/openai/nope/x?api-version=2024-05-01-preview"
             assert httpx.get(url, headers={"api-key": "k"}).status_code == 404
         """
     )
@@ -312,7 +312,7 @@ def test_fixture_reports_unsupported_requests_at_teardown(pytester: pytest.Pytes
 
     result.assert_outcomes(passed=1, warnings=1)
     result.stdout.fnmatch_lines(
-        ["*UnsupportedRequestWarning: fake-assistants answered 404*", "*GET /openai/threads/x*"]
+        ["*UnsupportedRequestWarning: fake-assistants answered 404*", "*GET /openai/nope/x*"]
     )
 
 

@@ -214,6 +214,11 @@ class FakeAssistants:
         """The assistants of the default resource (see `resource()`)."""
         return self.resource().assistants
 
+    @property
+    def threads(self) -> Collection:
+        """The threads of the default resource: `fake.threads[thread_id].messages`."""
+        return self.resource().threads
+
     def _default_netloc(self) -> str | None:
         """The resource meant when none is named; None while no resource is known yet."""
         if self.endpoints:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 from urllib.parse import SplitResult, parse_qsl, urlsplit
 
-from ._apis import ROUTES, Handler
+from ._apis import DIRECT_ROUTES, ROUTES, Handler
 from ._context import Context
 from ._errors import (
     AccessDenied,
@@ -27,7 +27,7 @@ from ._errors import (
 from ._http import Request, Response
 from ._options import JOURNAL_LIMIT, Clock, Options
 from ._resource import Resource
-from ._routing import Router
+from ._routing import Match, Router
 from ._versions import ApiVersion, resolve
 
 __all__ = ["JOURNAL_LIMIT", "Call", "CallList", "Clock", "Options", "Service", "seconds"]
@@ -37,6 +37,7 @@ __all__ = ["JOURNAL_LIMIT", "Call", "CallList", "Clock", "Options", "Service", "
 MAX_BODY_BYTES = 32 * 1024 * 1024
 
 ROUTER: Router[Handler] = Router(ROUTES)
+DIRECT_ROUTER: Router[Handler] = Router(DIRECT_ROUTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +224,7 @@ class Service:
         very checks a request runs. Wire errors are raised, not answered.
         """
         with self.lock:
-            match = ROUTER.match(method, path)
+            match = direct_match(method, path)
             if match is None:
                 raise LookupError(f"no route for {method} {path}")
             ctx = Context(
@@ -275,6 +276,11 @@ class Service:
         if status >= 500:
             headers += (("x-should-retry", "false"),)
         return Response(status, headers, body)
+
+
+def direct_match(method: str, path: str) -> Match[Handler] | None:
+    """The handler the direct API reaches: a service route, or one of its own."""
+    return DIRECT_ROUTER.match(method, path) or ROUTER.match(method, path)
 
 
 def _dump(payload: Any) -> bytes:

@@ -14,7 +14,7 @@ from typing import Any, cast
 from urllib.parse import quote
 
 from ._errors import InvalidId, InvalidJson, NotFound
-from ._service import ROUTER, Service
+from ._service import Service, direct_match
 from ._versions import ApiVersion
 
 UNNAMED = (
@@ -50,7 +50,7 @@ class _Node:
 
     def _child(self, name: str) -> str:
         path = f"{self._path}/{name}"
-        if ROUTER.match("GET", path) is None:
+        if direct_match("GET", path) is None:
             raise AttributeError(f"{type(self).__name__} has no collection {name!r}")
         return path
 
@@ -139,6 +139,11 @@ class ResourceView(_Node):
     @property
     def assistants(self) -> Collection:
         return self.collection("assistants")
+
+    @property
+    def threads(self) -> Collection:
+        """Threads by id: `threads[thread_id].messages`, `.runs`; `threads.list()`."""
+        return self.collection("threads")
 
     def collection(self, name: str) -> Collection:
         return Collection(self._service, self._version, self._host, self._child(name))

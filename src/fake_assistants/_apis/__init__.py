@@ -6,10 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 from .._context import Context
-from . import assistants
+from . import assistants, messages, threads
 
 Handler = Callable[[Context], Any]
+Route = tuple[str, str, Handler]
 
-ROUTES: list[tuple[str, str, Handler]] = [
+ROUTES: list[Route] = [
     *assistants.ROUTES,
+    *threads.ROUTES,
+    *messages.ROUTES,
+]
+
+# Served to the direct API only (`fake.threads.list()`): the service has no such endpoint.
+DIRECT_ROUTES: list[Route] = [
+    *threads.DIRECT_ROUTES,
 ]
