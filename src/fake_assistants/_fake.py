@@ -14,7 +14,7 @@ from typing import Any, TypeVar, cast
 
 from . import _assistants, _intercept, _respx
 from ._errors import NotFound
-from ._hosts import is_azure_host, netloc_of
+from ._hosts import host_of, is_azure_host, netloc_of, normal_netloc
 from ._http import Request, Response
 from ._resource import Record, Resource
 from ._service import CallList, Clock, Options, Service
@@ -81,12 +81,13 @@ class FakeAssistants:
     # --- serving ---------------------------------------------------------------------
 
     def claims(self, netloc: str) -> bool:
-        """True for the hosts this fake answers: Azure OpenAI hosts and its endpoints."""
+        """True for the hosts this fake answers: Azure OpenAI hosts and its endpoints,
+        in any form DNS treats as the same (case, a trailing dot, IDNA, `[...]`)."""
         known = self._claims.get(netloc)
         if known is None:
-            known = self._claims[netloc] = netloc.lower() in self.endpoints or is_azure_host(
-                netloc.rpartition(":")[0] if ":" in netloc else netloc
-            )
+            normal = normal_netloc(netloc)
+            known = normal in self.endpoints or is_azure_host(host_of(normal))
+            self._claims[netloc] = known
         return known
 
     def handle(self, request: Request) -> Response:

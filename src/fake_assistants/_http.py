@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ._hosts import resource_key
+
 
 @dataclass(frozen=True, slots=True)
 class Request:
@@ -20,7 +22,8 @@ class Request:
 
     @property
     def host(self) -> str:
-        return (urlsplit(self.url).netloc.rpartition("@")[2]).lower()
+        """The host (and a port that is not the default), in normal form."""
+        return resource_key(urlsplit(self.url))
 
     @property
     def path(self) -> str:
