@@ -9,10 +9,12 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast, overload
+
+import httpx
 
 from . import _intercept, _respx
-from ._hosts import is_azure_host, netloc_of
+from ._hosts import host_of, is_azure_host, netloc_of, normal_netloc
 from ._http import Request, Response
 from ._options import JOURNAL_LIMIT, Clock, Options
 from ._service import CallList, Service
@@ -81,12 +83,13 @@ class FakeAssistants:
     # --- serving ---------------------------------------------------------------------
 
     def claims(self, netloc: str) -> bool:
-        """True for the hosts this fake answers: Azure OpenAI hosts and its endpoints."""
+        """True for the hosts this fake answers: Azure OpenAI hosts and its endpoints,
+        in any form DNS treats as the same (case, a trailing dot, IDNA, `[...]`)."""
         known = self._claims.get(netloc)
         if known is None:
-            known = self._claims[netloc] = netloc.lower() in self.endpoints or is_azure_host(
-                netloc.rpartition(":")[0] if ":" in netloc else netloc
-            )
+            normal = normal_netloc(netloc)
+            known = normal in self.endpoints or is_azure_host(host_of(normal))
+            self._claims[netloc] = known
         return known
 
     def handle(self, request: Request) -> Response:
@@ -147,20 +150,54 @@ class FakeAssistants:
         """
         return cast(F, decorate(func, self.copy))
 
+    # --- serving without interception --------------------------------------------------
+
     def respx_route(self, router: Any = None) -> Any:
         """Mounts this fake in a respx router (default: respx's global one) as a route.
 
-        For tests that already drive everything through respx; the fake need not be
-        active then, the router serves it. Returns the respx route.
+        For tests that already drive httpx through respx; the fake need not be active
+        then, the router serves it. Returns the respx route. respx patches httpx only:
+        while the route is mounted, an httpx2 request (openai 3.x) for a host it serves
+        is refused with a 501 that says so, never sent on; use `start()` or
+        `http_client(module="httpx2")` there.
         """
         return _respx.respx_route(self, router)
+
+    @overload
+    def http_client(self, module: Literal["httpx"] = "httpx", **options: Any) -> httpx.Client: ...
+
+    @overload
+    def http_client(self, module: Literal["httpx2"], **options: Any) -> Any: ...
+
+    def http_client(self, module: str = "httpx", **options: Any) -> Any:
+        """An httpx (or httpx2) client whose transport is this fake, for the SDK's
+        `http_client=`. Nothing is patched: it works whether or not the fake is started.
+        `options` go to the client (`base_url`, `timeout`, ...), except `transport`."""
+        return _intercept.client(self, module, False, **options)
+
+    @overload
+    def async_http_client(
+        self, module: Literal["httpx"] = "httpx", **options: Any
+    ) -> httpx.AsyncClient: ...
+
+    @overload
+    def async_http_client(self, module: Literal["httpx2"], **options: Any) -> Any: ...
+
+    def async_http_client(self, module: str = "httpx", **options: Any) -> Any:
+        """The async counterpart of `http_client`, for `AsyncAzureOpenAI(http_client=)`."""
+        return _intercept.client(self, module, True, **options)
+
+    # --- reporting ---------------------------------------------------------------------
 
     def _report(self) -> None:
         unsupported = self.service.unsupported
         new = unsupported[max(0, len(unsupported) - (unsupported.total - self._reported)) :]
         if not (self.report_unsupported and new):
             return
-        lines = "\n".join(f"  {call.method} {call.path}" for call in new)
+        lines = "\n".join(
+            f"  {call.method} {call.path} (via {call.request.via or 'Service.handle'})"
+            for call in new
+        )
         warnings.warn(
             UnsupportedRequestWarning(
                 f"fake-assistants answered 404 'Resource not found' to {len(new)} "

@@ -8,19 +8,27 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ._hosts import resource_key
+
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """An HTTP request as the fake sees it. Header names are lower case."""
+    """An HTTP request as the fake sees it. Header names are lower case.
+
+    `via` names the client library that sent it ("httpx", "httpx2"); empty when the
+    request was handed to `Service.handle` directly. It is not part of equality.
+    """
 
     method: str
     url: str
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
+    via: str = field(default="", compare=False)
 
     @property
     def host(self) -> str:
-        return (urlsplit(self.url).netloc.rpartition("@")[2]).lower()
+        """The host (and a port that is not the default), in normal form."""
+        return resource_key(urlsplit(self.url))
 
     @property
     def path(self) -> str:

@@ -1,9 +1,14 @@
 """The httpx and httpx2 adapter: Azure requests go to the fake, all others go on unchanged.
 
-It wraps `Client._transport_for_url` (sync and async, in httpx and, when installed,
-httpx2). That method is asked for a transport per request, with the URL, so a request to
-an Azure host gets the fake's transport and any other keeps the client's own transport,
-mounts and mocks. Wrapping there costs next to nothing per request (see benchmarks/).
+It wraps `Client._send_single_request` (sync and async, in httpx and, when installed,
+httpx2), the method each request passes through once per hop. A request for a host a
+fake claims is sent by the client's own code with the fake as its transport; any other
+request goes on untouched, through the client's transport, mounts and mocks. respx's
+httpx mocker patches `_transport_for_url` (which `_send_single_request` calls), never
+this method, so respx and the fake start and stop in any order without undoing each other.
+
+Requests read the active fakes from an immutable snapshot (`_state`), replaced whole
+under `_lock` and read without it: a request never sees a half-made change.
 """
 
 from __future__ import annotations
@@ -11,49 +16,187 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from types import ModuleType
 from typing import Any, Protocol
 
+from ._hosts import host_of, is_azure_host, normal_netloc
 from ._http import Request, Response
+
+METHOD = "_send_single_request"
+MODULES = ("httpx", "httpx2")
+GATEWAY_404 = b'{"error": {"code": "404", "message": "Resource not found"}}'
 
 
 class Claimant(Protocol):
+    endpoints: tuple[str, ...]  # normal netlocs (see _hosts.normal_netloc)
+
     def claims(self, netloc: str) -> bool: ...
 
     def handle(self, request: Request) -> Response: ...
 
 
+class Mount(Claimant, Protocol):
+    """A fake mounted elsewhere (a respx route): refuses what that mount cannot reach."""
+
+    def live(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    fakes: tuple[tuple[Claimant, int], ...] = ()  # (fake, thread that started it), oldest first
+    mounts: tuple[Mount, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.fakes or self.mounts)
+
+
 _lock = threading.Lock()
-_active: list[Claimant] = []
-_originals: list[tuple[Any, Callable[..., Any]]] = []
+_state = _State()
 
 
 def activate(fake: Claimant) -> None:
     with _lock:
-        if not _active:
-            _install()
-        _active.append(fake)
+        _publish(replace(_state, fakes=(*_state.fakes, (fake, threading.get_ident()))))
 
 
 def deactivate(fake: Claimant) -> None:
     with _lock:
-        if fake in _active:
-            _active.remove(fake)
-        if not _active:
-            _uninstall()
+        fakes = list(_state.fakes)
+        for index in reversed(range(len(fakes))):
+            if fakes[index][0] is fake:
+                del fakes[index]
+                break
+        _publish(replace(_state, fakes=tuple(fakes)))
 
 
-def claimant(netloc: str) -> Claimant | None:
-    """The most recently activated fake that serves this host, if any."""
-    for fake in reversed(_active):
-        if fake.claims(netloc):
-            return fake
-    return None
+def mount(mounted: Mount) -> None:
+    """Refuses, while `mounted.live()`, the httpx2 requests it claims (see _respx)."""
+    with _lock:
+        _publish(replace(_state, mounts=(*_state.mounts, mounted)))
+
+
+def _publish(state: _State) -> None:
+    """Installs before a fake becomes visible; uninstalls before the last one goes."""
+    global _state
+    state = replace(state, mounts=tuple(m for m in state.mounts if m.live()))
+    if state:
+        _install()
+    else:
+        _uninstall()
+    _state = state
+
+
+# --- choosing the fake ------------------------------------------------------------------
+
+
+def choose(fakes: tuple[tuple[Claimant, int], ...], netloc: str) -> Claimant | None:
+    """The fake that serves `netloc`: one whose own endpoint it is, else one started by
+    this thread, else any that claims it; the most recently started first within each."""
+    me = threading.get_ident()
+    best, best_rank = None, -1
+    for fake, owner in reversed(fakes):
+        if netloc in fake.endpoints:
+            rank = 3 if owner == me else 2
+        elif fake.claims(netloc):
+            rank = 1 if owner == me else 0
+        else:
+            continue
+        if rank > best_rank:
+            best, best_rank = fake, rank
+            if rank == 3:
+                break
+    return best
+
+
+@lru_cache(maxsize=4096)
+def _key(netloc: bytes) -> tuple[str, bool]:
+    """httpx's netloc (lower case, IDNA, no default port) -> (normal netloc, Azure?)."""
+    normal = normal_netloc(netloc.decode("ascii", "replace"))
+    return normal, is_azure_host(host_of(normal))
+
+
+def _serving(state: _State, client: Any, url: Any, flavor: str) -> Claimant | None:
+    """Who answers this request instead of the client's transport; None: the client does."""
+    if isinstance(client, _Routed) or isinstance(getattr(client, "_transport", None), Direct):
+        return None  # already on its way to a fake
+    netloc, azure = _key(url.netloc)
+    fake = choose(state.fakes, netloc)
+    if fake is not None or not azure:
+        return fake
+    if state.fakes:
+        return REFUSER  # fail closed: a fake is active, so no Azure request leaves
+    return _mounted(state.mounts, netloc, flavor)
+
+
+def _mounted(mounts: tuple[Mount, ...], netloc: str, flavor: str) -> Claimant | None:
+    """The mount that refuses this request: respx reaches httpx only, not the others."""
+    live = [m for m in mounts if m.live()]
+    if len(live) < len(mounts):
+        with _lock:  # forget dead mounts; with nothing left, uninstall
+            _publish(_state)
+    if flavor == "httpx":
+        return None
+    return next((m for m in reversed(live) if m.claims(netloc)), None)
+
+
+class _Refuser:
+    """Answers an Azure request that no active fake claims: Azure's 404, reported."""
+
+    endpoints: tuple[str, ...] = ()
+
+    def claims(self, netloc: str) -> bool:
+        return True
+
+    def handle(self, request: Request) -> Response:
+        import warnings
+
+        from ._fake import UnsupportedRequestWarning, _user_stacklevel
+
+        warnings.warn(
+            UnsupportedRequestWarning(
+                "fake-assistants answered 404 'Resource not found' to a request no active "
+                f"fake claims: {request.method} {request.host}{request.path} (via {request.via})"
+            ),
+            stacklevel=_user_stacklevel(),
+        )
+        return Response(404, (("content-type", "application/json"),), GATEWAY_404)
+
+
+REFUSER = _Refuser()
+
+
+# --- installing -------------------------------------------------------------------------
+
+
+class _Layer:
+    """Our wrapper over one client class's method, and what it wrapped."""
+
+    def __init__(self, owner: type, flavor: str, transport_type: type, is_async: bool) -> None:
+        self.owner = owner
+        self.original: Callable[..., Any] = getattr(owner, METHOD)  # MRO: may be inherited
+        self.inherited = METHOD not in owner.__dict__
+        self.left_behind = False  # someone wrapped over ours: it stays, passing through
+        make = _async_wrapper if is_async else _sync_wrapper
+        self.wrapper = make(self, flavor, transport_type)
+
+    def on_top(self) -> bool:
+        return self.owner.__dict__.get(METHOD) is self.wrapper
+
+    def restore(self) -> None:
+        if self.inherited:
+            delattr(self.owner, METHOD)  # the class had none of its own: leave it so
+        else:
+            setattr(self.owner, METHOD, self.original)
+
+
+_layers: dict[type, _Layer] = {}
 
 
 def _modules() -> list[ModuleType]:
     found = []
-    for name in ("httpx", "httpx2"):
+    for name in MODULES:
         try:
             found.append(importlib.import_module(name))
         except ImportError:
@@ -63,39 +206,128 @@ def _modules() -> list[ModuleType]:
 
 def _install() -> None:
     for module in _modules():
-        sync_type, async_type = _transport_types(module)
-        pairs: tuple[tuple[Any, type], ...] = (
-            (module.Client, sync_type),
-            (module.AsyncClient, async_type),
-        )
-        for client, transport_type in pairs:
-            original = client.__dict__["_transport_for_url"]
-            _originals.append((client, original))
-            client._transport_for_url = _wrap(original, transport_type)
+        sync_type, async_type = transport_types(module)
+        _install_on(module.Client, module.__name__, sync_type, False)
+        _install_on(module.AsyncClient, module.__name__, async_type, True)
+
+
+def _install_on(owner: type, flavor: str, transport_type: type, is_async: bool) -> None:
+    layer = _layers.get(owner)
+    if layer is not None and _reaches(getattr(owner, METHOD), layer.wrapper):
+        layer.left_behind = False  # ours is in place, maybe under another's: reuse it
+        return
+    layer = _layers[owner] = _Layer(owner, flavor, transport_type, is_async)
+    setattr(owner, METHOD, layer.wrapper)
 
 
 def _uninstall() -> None:
-    while _originals:
-        client, original = _originals.pop()
-        client._transport_for_url = original
+    """Restores only what is still ours; a wrapper someone put over ours stays theirs."""
+    for owner, layer in list(_layers.items()):
+        if layer.on_top():
+            layer.restore()
+            del _layers[owner]
+        else:
+            layer.left_behind = True
 
 
-def _wrap(original: Callable[..., Any], transport_type: type) -> Callable[..., Any]:
-    def _transport_for_url(self: Any, url: Any) -> Any:
-        port = url.port
-        fake = claimant(url.host if port is None else f"{url.host}:{port}")
-        if fake is None:
-            return original(self, url)
-        return transport_type(fake)
+def _heal(layer: _Layer) -> None:
+    """A left-behind wrapper that is on top again (the other one restored it) goes."""
+    with _lock:
+        if not _state and layer.on_top() and _layers.get(layer.owner) is layer:
+            layer.restore()
+            del _layers[layer.owner]
 
-    _transport_for_url.__wrapped__ = original  # type: ignore[attr-defined]
-    return _transport_for_url
+
+def _reaches(func: Any, target: Any) -> bool:
+    """Whether `func` is `target` or calls it, as far as wrappers show (`__wrapped__`,
+    closures). A miss only costs a second wrapper, which passes routed requests on."""
+    stack, looked = [func], 0
+    while stack and looked < 64:
+        item = stack.pop()
+        looked += 1
+        if item is target:
+            return True
+        if callable(item):
+            wrapped = getattr(item, "__wrapped__", None)
+            if wrapped is not None:
+                stack.append(wrapped)
+            for cell in getattr(item, "__closure__", None) or ():
+                try:
+                    stack.append(cell.cell_contents)
+                except ValueError:  # an empty cell
+                    continue
+    return False
+
+
+def _sync_wrapper(layer: _Layer, flavor: str, transport_type: type) -> Callable[..., Any]:
+    original = layer.original
+
+    def _send_single_request(self: Any, request: Any) -> Any:
+        state = _state
+        if state:
+            fake = _serving(state, self, request.url, flavor)
+            if fake is not None:
+                return original(_Routed(self, transport_type(fake)), request)
+        elif layer.left_behind and layer.on_top():
+            _heal(layer)
+        return original(self, request)
+
+    _send_single_request.__wrapped__ = original  # type: ignore[attr-defined]
+    return _send_single_request
+
+
+def _async_wrapper(layer: _Layer, flavor: str, transport_type: type) -> Callable[..., Any]:
+    original = layer.original
+
+    async def _send_single_request(self: Any, request: Any) -> Any:
+        state = _state
+        if state:
+            fake = _serving(state, self, request.url, flavor)
+            if fake is not None:
+                return await original(_Routed(self, transport_type(fake)), request)
+        elif layer.left_behind and layer.on_top():
+            _heal(layer)
+        return await original(self, request)
+
+    _send_single_request.__wrapped__ = original  # type: ignore[attr-defined]
+    return _send_single_request
+
+
+class _Routed:
+    """The client as its own `_send_single_request` sees it, with the fake as transport.
+
+    Everything else (cookies, encoding, whatever a later release reads) is the client's.
+    """
+
+    __slots__ = ("_client", "_fake_transport")
+
+    def __init__(self, client: Any, transport: Any) -> None:
+        object.__setattr__(self, "_client", client)
+        object.__setattr__(self, "_fake_transport", transport)
+
+    def _transport_for_url(self, url: Any) -> Any:
+        return self._fake_transport
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._client, name, value)
+
+
+# --- transports -------------------------------------------------------------------------
+
+
+class Direct:
+    """Marks the fake's transports: a client that has one is not intercepted again."""
+
+    fake: Claimant
 
 
 _types: dict[str, tuple[type, type]] = {}
 
 
-def _transport_types(module: ModuleType) -> tuple[type, type]:
+def transport_types(module: ModuleType) -> tuple[type, type]:
     """A sync and an async transport class for this httpx-like module, made once."""
     if module.__name__ not in _types:
         _types[module.__name__] = _make_transport_types(module)
@@ -103,29 +335,46 @@ def _transport_types(module: ModuleType) -> tuple[type, type]:
 
 
 def _make_transport_types(module: ModuleType) -> tuple[type, type]:
+    via = module.__name__
+
     def to_response(response: Response) -> Any:
         return module.Response(
             response.status, headers=list(response.headers), content=response.body
         )
 
-    class FakeTransport(module.BaseTransport):  # type: ignore[name-defined,misc]
+    class FakeTransport(module.BaseTransport, Direct):  # type: ignore[name-defined,misc]
         def __init__(self, fake: Claimant) -> None:
             self.fake = fake
 
         def handle_request(self, request: Any) -> Any:
-            return to_response(self.fake.handle(_core_request(request, request.read())))
+            body = request.read()
+            return to_response(self.fake.handle(core_request(request, body, via)))
 
-    class AsyncFakeTransport(module.AsyncBaseTransport):  # type: ignore[name-defined,misc]
+    class AsyncFakeTransport(module.AsyncBaseTransport, Direct):  # type: ignore[name-defined,misc]
         def __init__(self, fake: Claimant) -> None:
             self.fake = fake
 
         async def handle_async_request(self, request: Any) -> Any:
             body = await request.aread()
-            return to_response(self.fake.handle(_core_request(request, body)))
+            return to_response(self.fake.handle(core_request(request, body, via)))
 
     return FakeTransport, AsyncFakeTransport
 
 
-def _core_request(request: Any, body: bytes) -> Request:
+def core_request(request: Any, body: bytes, via: str) -> Request:
     # .items() walks the headers once; dict(headers) looks each name up again (quadratic).
-    return Request(request.method, str(request.url), dict(request.headers.items()), body)
+    headers = dict(request.headers.items())
+    return Request(request.method, str(request.url), headers, body, via=via)
+
+
+def client(fake: Claimant, module_name: str, is_async: bool, **options: Any) -> Any:
+    """An httpx or httpx2 client whose transport is `fake`: nothing is patched for it."""
+    if module_name not in MODULES:
+        raise ValueError(f"module: one of {', '.join(MODULES)}, not {module_name!r}")
+    if "transport" in options:
+        raise TypeError("the fake is this client's transport; pass no transport=")
+    module = importlib.import_module(module_name)
+    sync_type, async_type = transport_types(module)
+    if is_async:
+        return module.AsyncClient(transport=async_type(fake), **options)
+    return module.Client(transport=sync_type(fake), **options)

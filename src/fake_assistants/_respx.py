@@ -1,24 +1,40 @@
-"""The respx adapter: mount the fake as a route of a respx router you already use."""
+"""The respx adapter: mount the fake as a route of a respx router you already use.
+
+respx patches httpx only. An httpx2 client (openai 3.x) sending to a host the route
+serves would go past respx to the network, so while the route is in its router (and
+that router is started, when it is a mock router) such a request is refused with a
+501 that says why, instead; with httpx2 use `fake.start()` or `fake.http_client()`.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._hosts import AZURE_SUFFIXES
-from ._http import Request
+from . import _intercept
+from ._hosts import AZURE_DOMAINS, AZURE_SUFFIXES, host_of
+from ._http import Request, Response
 
 if TYPE_CHECKING:
     from ._fake import FakeAssistants
 
+HTTPX2_REFUSED = (
+    "fake-assistants: fake.respx_route() serves httpx clients only, and this request came "
+    "from httpx2 (openai 3.x), which respx does not patch. Use fake.start() (or `with "
+    "fake:`), or pass http_client=fake.http_client(module='httpx2') to the SDK."
+)
+
 
 def host_pattern(fake: FakeAssistants) -> str:
     """A regex for the hosts the fake serves (endpoint ports are not part of a host)."""
+    names = [*AZURE_DOMAINS, *(host_of(netloc) for netloc in fake.endpoints)]
     suffixes = "|".join(re.escape(suffix) for suffix in AZURE_SUFFIXES)
-    hosts = [re.escape(netloc.rsplit(":", 1)[0]) for netloc in fake.endpoints]
-    return rf"^(.+({suffixes})|{'|'.join(hosts) or '(?!)'})$"
+    hosts = "|".join(re.escape(name) for name in names)
+    # respx matches httpx's host: lower case, IDNA, but with a trailing dot if one was sent
+    return rf"^(.+({suffixes})|{hosts})\.?$"
 
 
 def respx_route(fake: FakeAssistants, router: Any = None) -> Any:
@@ -29,8 +45,34 @@ def respx_route(fake: FakeAssistants, router: Any = None) -> Any:
 
     def side_effect(request: httpx.Request) -> httpx.Response:
         body = request.read()
-        headers = dict(request.headers.items())
-        answer = fake.handle(Request(request.method, str(request.url), headers, body))
+        answer = fake.handle(_intercept.core_request(request, body, "respx"))
         return httpx.Response(answer.status, headers=list(answer.headers), content=answer.body)
 
-    return target.route(host__regex=host_pattern(fake)).mock(side_effect=side_effect)
+    route = target.route(host__regex=host_pattern(fake)).mock(side_effect=side_effect)
+    _intercept.mount(RespxMount(fake, target, route))
+    return route
+
+
+class RespxMount:
+    """A fake mounted in a respx router, as the interception sees it: it refuses the
+    httpx2 requests the route would have served, while the route is mounted."""
+
+    def __init__(self, fake: FakeAssistants, router: Any, route: Any) -> None:
+        self.fake = fake
+        self.router = router
+        self.route = route
+        self.endpoints = fake.endpoints
+
+    def live(self) -> bool:
+        if not any(route is self.route for route in self.router.routes):
+            return False  # the router rolled back or dropped the route
+        mocker = getattr(self.router, "Mocker", None)  # set once a mock router started
+        return mocker is None or self.router in mocker.routers
+
+    def claims(self, netloc: str) -> bool:
+        return self.fake.claims(netloc)
+
+    def handle(self, request: Request) -> Response:
+        body = {"error": {"code": "FakeAssistantsClientNotMocked", "message": HTTPX2_REFUSED}}
+        headers = (("content-type", "application/json"), ("x-should-retry", "false"))
+        return Response(501, headers, json.dumps(body).encode())

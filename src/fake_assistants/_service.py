@@ -24,6 +24,7 @@ from ._errors import (
     UnservedPath,
     WireError,
 )
+from ._hosts import resource_key
 from ._http import Request, Response
 from ._options import JOURNAL_LIMIT, Clock, Options
 from ._resource import Resource
@@ -179,7 +180,7 @@ class Service:
         resource = self._seen_resource("")  # until the URL is read
         try:
             parts = _split(request.url)
-            resource = self._seen_resource(parts.netloc.rpartition("@")[2])
+            resource = self._seen_resource(resource_key(parts))
             payload = self._dispatch(request, resource, parts)
             self.resources.setdefault(resource.host, resource)  # served: a resource in use
             return resource, 200, payload, False
