@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -14,7 +15,7 @@ from helpers import ENDPOINT, client, url
 
 import fake_assistants
 from fake_assistants import FakeAssistants, Request, Service
-from fake_assistants._service import MAX_BODY_BYTES
+from fake_assistants._limits import MAX_BODY_BYTES
 
 AUTH = {"api-key": "k"}
 PARSE_ERROR = "We could not parse the JSON body of your request."
@@ -97,14 +98,43 @@ def test_a_body_over_the_limit_is_413_and_stores_nothing(fake_assistants: FakeAs
     assert response.status_code == 413
     assert response.json() == {
         "error": {
-            "message": f"Request body too large: {len(body)} bytes. The maximum request size "
-            f"is {MAX_BODY_BYTES} bytes.",
+            "message": f"Request body too large. The maximum request size is {MAX_BODY_BYTES} "
+            "bytes.",
             "type": "invalid_request_error",
             "param": None,
             "code": "request_too_large",
         }
     }
     assert len(fake_assistants.resource(ENDPOINT).assistants) == 0
+
+
+@pytest.mark.parametrize("module_name", ["httpx", "httpx2"])
+def test_an_endless_streamed_body_is_cut_at_the_limit(module_name: str) -> None:
+    """A body streamed without end is read to one chunk past the limit, then answered."""
+    module = pytest.importorskip(module_name)
+    sent = 0
+
+    def endless() -> Iterator[bytes]:
+        nonlocal sent
+        while True:
+            sent += 1 << 20
+            yield b" " * (1 << 20)
+
+    with fake_assistants.mock(endpoint=ENDPOINT), module.Client() as http:
+        response = http.post(url(), content=endless(), headers=AUTH)
+    assert response.status_code == 413
+    assert sent <= MAX_BODY_BYTES + (2 << 20)
+
+
+async def test_an_endless_async_body_is_cut_at_the_limit() -> None:
+    async def endless() -> AsyncIterator[bytes]:
+        while True:
+            yield b" " * (1 << 20)
+
+    with fake_assistants.mock(endpoint=ENDPOINT):
+        async with httpx.AsyncClient() as http:
+            response = await http.post(url(), content=endless(), headers=AUTH)
+    assert response.status_code == 413
 
 
 def test_a_body_at_the_limit_is_read() -> None:

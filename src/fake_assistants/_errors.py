@@ -184,10 +184,8 @@ class BodyTooLarge(ApiError):
     status = 413
     code = "request_too_large"
 
-    def __init__(self, size: int, limit: int) -> None:
-        super().__init__(
-            f"Request body too large: {size} bytes. The maximum request size is {limit} bytes."
-        )
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"Request body too large. The maximum request size is {limit} bytes.")
 
 
 class ApiVersionNotSupported(GatewayError):

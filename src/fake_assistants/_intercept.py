@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from ._hosts import host_of, is_azure_host, normal_netloc
 from ._http import Request, Response
+from ._limits import MAX_BODY_BYTES
 
 METHOD = "_send_single_request"
 MODULES = ("httpx", "httpx2")
@@ -347,7 +348,7 @@ def _make_transport_types(module: ModuleType) -> tuple[type, type]:
             self.fake = fake
 
         def handle_request(self, request: Any) -> Any:
-            body = request.read()
+            body = read_body(request)
             return to_response(self.fake.handle(core_request(request, body, via)))
 
     class AsyncFakeTransport(module.AsyncBaseTransport, Direct):  # type: ignore[name-defined,misc]
@@ -355,10 +356,38 @@ def _make_transport_types(module: ModuleType) -> tuple[type, type]:
             self.fake = fake
 
         async def handle_async_request(self, request: Any) -> Any:
-            body = await request.aread()
+            body = await aread_body(request)
             return to_response(self.fake.handle(core_request(request, body, via)))
 
     return FakeTransport, AsyncFakeTransport
+
+
+def read_body(request: Any) -> bytes:
+    """The body, but never more than one byte past the service's limit: an endless
+    streamed body is cut there (and answered 413), not buffered until memory runs out."""
+    if hasattr(request, "_content"):  # already in memory
+        return bytes(request.read())
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in request.stream:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            break
+    return b"".join(chunks)
+
+
+async def aread_body(request: Any) -> bytes:
+    if hasattr(request, "_content"):
+        return bytes(await request.aread())
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            break
+    return b"".join(chunks)
 
 
 def core_request(request: Any, body: bytes, via: str) -> Request:

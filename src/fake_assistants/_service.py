@@ -26,6 +26,7 @@ from ._errors import (
 )
 from ._hosts import resource_key
 from ._http import Request, Response
+from ._limits import MAX_BODY_BYTES
 from ._options import JOURNAL_LIMIT, Clock, Options
 from ._resource import Resource
 from ._routing import Match, Router
@@ -33,9 +34,6 @@ from ._versions import ApiVersion, resolve
 
 __all__ = ["JOURNAL_LIMIT", "Call", "CallList", "Clock", "Options", "Service", "seconds"]
 
-# The largest request body taken (32 MiB): far above any valid JSON request of these APIs,
-# small enough that a runaway stream cannot eat the machine. Transports stop reading past it.
-MAX_BODY_BYTES = 32 * 1024 * 1024
 
 ROUTER: Router[Handler] = Router(ROUTES)
 DIRECT_ROUTER: Router[Handler] = Router(DIRECT_ROUTES)
@@ -197,7 +195,7 @@ class Service:
         version = resolve(query.get("api-version"), self.options.api_versions)
         self._authenticate(request.headers)
         if len(request.body) > MAX_BODY_BYTES:
-            raise BodyTooLarge(len(request.body), MAX_BODY_BYTES)
+            raise BodyTooLarge(MAX_BODY_BYTES)
         ctx = Context(
             resource=resource,
             version=version,
