@@ -4,6 +4,8 @@ direct state API and the journal."""
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
 import textwrap
 
 import openai
@@ -19,7 +21,7 @@ from helpers import (
 )
 
 import fake_assistants as package
-from fake_assistants import FakeAssistants, FakeAssistantsError, WireError, mock
+from fake_assistants import FakeAssistants, FakeAssistantsError, WireError, _errors, mock
 
 pytest_plugins = ["pytester"]
 
@@ -38,21 +40,81 @@ def expected_first_id(seed: object, endpoint: str = ENDPOINT) -> str:
 
 def test_public_names_are_pinned() -> None:
     assert sorted(package.__all__) == [
+        "AccessDenied",
+        "ApiError",
+        "ApiVersionNotSupported",
         "AssistantsView",
         "Call",
         "CallList",
         "FakeAssistants",
         "FakeAssistantsError",
+        "GatewayError",
+        "InternalError",
+        "InvalidId",
+        "InvalidJson",
+        "InvalidParam",
+        "InvalidType",
+        "InvalidValue",
+        "MissingParameter",
+        "ModelNotFound",
+        "NotFound",
         "Request",
+        "ResourceNotFound",
         "ResourceView",
         "Response",
         "Service",
+        "TokenRejected",
+        "UnknownParameter",
+        "UnservedPath",
         "UnsupportedRequestWarning",
         "WireError",
         "__version__",
         "mock",
     ]
     assert all(hasattr(package, name) for name in package.__all__)
+    assert set(package.__all__) <= set(dir(package))
+    with pytest.raises(AttributeError, match="no attribute 'mokc'"):
+        package.mokc  # noqa: B018
+
+
+def subclasses(cls: type) -> set[type]:
+    return {cls, *(c for sub in cls.__subclasses__() for c in subclasses(sub))}
+
+
+def test_every_wire_error_is_exported() -> None:
+    errors = {c for c in subclasses(FakeAssistantsError) if c.__module__ == _errors.__name__}
+
+    assert {c.__name__ for c in errors} <= set(package.__all__)
+    assert all(getattr(package, c.__name__) is c for c in errors)
+
+
+def test_wire_errors_can_be_caught_by_their_exported_names(fake: FakeAssistants) -> None:
+    missing = "asst_" + "x" * 24
+    with pytest.raises(package.NotFound) as caught:
+        fake.assistants.retrieve(missing)
+    assert isinstance(caught.value, package.ApiError)
+    assert caught.value.status == 404
+    with pytest.raises(package.UnknownParameter):
+        fake.assistants.create(model="gpt-4o", foo=1)
+    with pytest.raises(package.MissingParameter):
+        fake.assistants.create(name="no model")
+    with pytest.raises(package.InvalidId):
+        fake.assistants.retrieve("thread_abc")
+
+
+def test_importing_the_plugin_loads_nothing_heavy() -> None:
+    code = (
+        "import sys, pytest, fake_assistants.plugin\n"
+        "loaded = [m for m in ('httpx', 'httpx2', 'respx', 'fake_assistants._fake') "
+        "if m in sys.modules]\n"
+        "assert not loaded, loaded"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_unmarked_test_has_no_plugin_fixture(request: pytest.FixtureRequest) -> None:
+    assert not [name for name in request.fixturenames if "fake_assistants" in name]
 
 
 # --- mock() -----------------------------------------------------------------------------
@@ -507,6 +569,33 @@ def test_module_class_and_function_markers(pytester: pytest.Pytester) -> None:
     result = run(pytester)
 
     result.assert_outcomes(passed=5)
+
+
+def test_a_marked_test_has_the_fake_before_its_other_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        f"""
+        import httpx
+        import pytest
+
+        URL = {url()!r}
+
+        @pytest.fixture
+        def made():
+            return httpx.post(URL, json={{"model": "m"}}, headers={{"api-key": "k"}}).json()["id"]
+
+        @pytest.mark.fake_assistants(seed="s")
+        def test_fixture_set_up_inside_the_fake(made):
+            assert made.startswith("asst_")
+
+        @pytest.mark.fake_assistants
+        def test_the_fixture_is_added_once(request, fake_assistants):
+            assert request.fixturenames.count("fake_assistants") == 1
+        """
+    )
+
+    result = run(pytester)
+
+    result.assert_outcomes(passed=2)
 
 
 def test_marker_rejects_positional_arguments(pytester: pytest.Pytester) -> None:
