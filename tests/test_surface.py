@@ -525,6 +525,8 @@ def test_module_class_and_function_markers(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         textwrap.dedent(
             f"""
+            import unittest
+
             import httpx
             import pytest
             from fake_assistants import FakeAssistants
@@ -562,13 +564,18 @@ def test_module_class_and_function_markers(pytester: pytest.Pytester) -> None:
 
             def test_not_marked_elsewhere_is_unaffected():
                 pass
+
+            @pytest.mark.fake_assistants(seed="unittest")
+            class TestCase(unittest.TestCase):
+                def test_unittest_class_level(self):
+                    assert first_id() == expected("unittest")
             """
         )
     )
 
     result = run(pytester)
 
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=6)
 
 
 def test_a_marked_test_has_the_fake_before_its_other_fixtures(pytester: pytest.Pytester) -> None:

@@ -148,7 +148,7 @@ class FakeAssistants:
     def _leave(self) -> None:
         """An inner block's exit undoes its own start; the outermost one stops the fake
         whatever `start()` calls were left unmatched, so no test leaks an active fake."""
-        self._blocks -= 1
+        self._blocks = max(self._blocks - 1, 0)  # an exit without its enter counts as none
         if self._blocks > 0:
             self.stop()
         elif self._depth > 0:
