@@ -494,12 +494,15 @@ def check(fake: FakeAssistants, exchange: Exchange, before: str, before_ids: Any
 
 
 def credentials_ok(headers: Mapping[str, str], token: str | None = None) -> bool:
-    """A bearer token (any, or the `ad_token` option's) or the right api-key."""
+    """The right api-key when a non-empty one is sent (it decides alone: openai 1.x sends
+    its key as a bearer token too); otherwise a bearer token (any, or `ad_token`'s)."""
+    if headers.get("api-key"):
+        return headers["api-key"] == KEY
     authorization = headers.get("authorization", "")
     if authorization[:7].lower() == "bearer ":
         sent = authorization[7:].strip()
         return bool(sent) and (token is None or sent == token)
-    return headers.get("api-key") == KEY
+    return False
 
 
 def run(

@@ -609,3 +609,12 @@ def test_public_exports() -> None:
     assert fake_assistants.Request is Request
     assert fake_assistants.Service is Service
     assert isinstance(Service().options, Options)
+
+
+def test_an_api_key_decides_alone_whatever_bearer_comes_with_it() -> None:
+    """openai 1.x sends its key as `api-key` and as `Authorization: Bearer <key>`."""
+    service = Service(Options.build(api_key="k"))
+    both = {"api-key": "k", "authorization": "Bearer k"}
+    assert create(service, headers=both).status == 200
+    wrong = {"api-key": "x", "authorization": "Bearer k"}
+    assert create(service, headers=wrong).status == 401

@@ -4,6 +4,8 @@ direct state API and the journal."""
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
 import textwrap
 
 import openai
@@ -19,7 +21,7 @@ from helpers import (
 )
 
 import fake_assistants as package
-from fake_assistants import FakeAssistants, FakeAssistantsError, WireError, mock
+from fake_assistants import FakeAssistants, FakeAssistantsError, WireError, _errors, mock
 
 pytest_plugins = ["pytester"]
 
@@ -38,23 +40,84 @@ def expected_first_id(seed: object, endpoint: str = ENDPOINT) -> str:
 
 def test_public_names_are_pinned() -> None:
     assert sorted(package.__all__) == [
+        "AccessDenied",
+        "ApiError",
+        "ApiVersionNotSupported",
         "AssistantsView",
+        "BodyTooLarge",
         "Call",
         "CallList",
         "Collection",
         "FakeAssistants",
         "FakeAssistantsError",
+        "GatewayError",
+        "InternalError",
+        "InvalidId",
+        "InvalidJson",
+        "InvalidParam",
+        "InvalidType",
+        "InvalidValue",
         "Item",
+        "MissingParameter",
+        "ModelNotFound",
+        "NotFound",
         "Request",
+        "ResourceNotFound",
         "ResourceView",
         "Response",
         "Service",
+        "TokenRejected",
+        "UnknownParameter",
+        "UnservedPath",
         "UnsupportedRequestWarning",
         "WireError",
         "__version__",
         "mock",
     ]
     assert all(hasattr(package, name) for name in package.__all__)
+    assert set(package.__all__) <= set(dir(package))
+    with pytest.raises(AttributeError, match="no attribute 'mokc'"):
+        package.mokc  # noqa: B018
+
+
+def subclasses(cls: type) -> set[type]:
+    return {cls, *(c for sub in cls.__subclasses__() for c in subclasses(sub))}
+
+
+def test_every_wire_error_is_exported() -> None:
+    errors = {c for c in subclasses(FakeAssistantsError) if c.__module__ == _errors.__name__}
+
+    assert {c.__name__ for c in errors} <= set(package.__all__)
+    assert all(getattr(package, c.__name__) is c for c in errors)
+
+
+def test_wire_errors_can_be_caught_by_their_exported_names(fake: FakeAssistants) -> None:
+    missing = "asst_" + "x" * 24
+    with pytest.raises(package.NotFound) as caught:
+        fake.assistants.retrieve(missing)
+    assert isinstance(caught.value, package.ApiError)
+    assert caught.value.status == 404
+    with pytest.raises(package.UnknownParameter):
+        fake.assistants.create(model="gpt-4o", foo=1)
+    with pytest.raises(package.MissingParameter):
+        fake.assistants.create(name="no model")
+    with pytest.raises(package.InvalidId):
+        fake.assistants.retrieve("thread_abc")
+
+
+def test_importing_the_plugin_loads_nothing_heavy() -> None:
+    code = (
+        "import sys, pytest, fake_assistants.plugin\n"
+        "loaded = [m for m in ('httpx', 'httpx2', 'respx', 'fake_assistants._fake') "
+        "if m in sys.modules]\n"
+        "assert not loaded, loaded"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_unmarked_test_has_no_plugin_fixture(request: pytest.FixtureRequest) -> None:
+    assert not [name for name in request.fixturenames if "fake_assistants" in name]
 
 
 # --- mock() -----------------------------------------------------------------------------
@@ -83,6 +146,76 @@ def test_mock_options_reach_the_fake() -> None:
             client(api_key="wrong").beta.assistants.list()
         made = client(api_key="secret").beta.assistants.create(model="gpt-4o")
     assert made.id == expected_first_id("s")
+
+
+def assert_not_served() -> None:
+    """No fake answers Azure hosts any more: the client's own transport does."""
+    recorder = Recorder()
+    with recorder.client() as http:
+        assert http.get(url(), headers=AUTH).json() == {"mock": True}
+
+
+def test_leaving_the_with_block_stops_the_fake_despite_extra_starts() -> None:
+    with mock() as fake:
+        fake.start()
+        fake.start()
+    assert not fake.active
+    assert_not_served()
+
+
+async def test_leaving_the_async_with_block_stops_the_fake_despite_extra_starts() -> None:
+    async with mock() as fake:
+        fake.start()
+    assert not fake.active
+    assert_not_served()
+
+
+def test_only_the_outermost_with_block_stops_the_fake() -> None:
+    with mock() as fake:
+        with fake:
+            fake.start()
+        assert fake.active
+        assert count_assistants() == 0
+    assert not fake.active
+
+
+def test_start_and_stop_nest() -> None:
+    fake = FakeAssistants()
+    fake.start()
+    fake.start()
+    fake.stop()
+    assert fake.active
+    fake.stop()
+    assert not fake.active
+    fake.stop()  # one too many is harmless
+    assert_not_served()
+
+
+def test_the_fixture_stops_its_fake_even_if_a_test_started_it_again(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        f"""
+        import httpx
+
+        URL = {url()!r}
+
+        def test_starts_once_more(fake_assistants):
+            fake_assistants.start()
+            with fake_assistants:
+                pass
+            assert fake_assistants.active
+
+        def test_later_tests_are_not_served():
+            handler = lambda request: httpx.Response(200, json={{"mock": True}})
+            with httpx.Client(transport=httpx.MockTransport(handler)) as http:
+                assert http.get(URL, headers={{"api-key": "k"}}).json() == {{"mock": True}}
+        """
+    )
+
+    result = run(pytester)
+
+    result.assert_outcomes(passed=2)
 
 
 def test_mock_rejects_positional_non_callables() -> None:
@@ -181,6 +314,167 @@ async def test_a_decorated_async_test_keeps_its_other_fixtures(
     assert made.id in fake_assistants.resource(ENDPOINT).assistants
 
 
+@mock
+def generated_counts():
+    yield count_assistants()
+    client().beta.assistants.create(model="gpt-4o")
+    yield count_assistants()
+
+
+@mock(endpoint=ENDPOINT)
+def generated_fakes(fake_assistants: FakeAssistants):
+    yield fake_assistants
+    yield fake_assistants
+
+
+def test_a_decorated_generator_runs_inside_its_own_fake() -> None:
+    assert list(generated_counts()) == [0, 1]
+    assert list(generated_counts()) == [0, 1]  # a fresh fake per generator
+
+
+def test_a_decorated_generator_is_active_until_it_ends_or_closes() -> None:
+    running = generated_fakes()
+    fake = next(running)
+    assert fake.active and list(inspect.signature(generated_fakes).parameters) == []
+    assert next(running) is fake
+    assert list(running) == []
+    assert not fake.active
+
+    closed = generated_fakes()
+    other = next(closed)
+    closed.close()
+    assert not other.active and other is not fake
+
+
+@mock
+async def async_generated(fake_assistants: FakeAssistants):
+    received = yield len((await async_client().beta.assistants.list()).data)
+    await async_client().beta.assistants.create(model="gpt-4o", name=received)
+    try:
+        yield len(fake_assistants.resource(ENDPOINT).assistants)
+    except KeyError as error:
+        yield f"caught {error}"
+
+
+async def test_a_decorated_async_generator_runs_inside_its_own_fake() -> None:
+    running = async_generated()
+    assert await running.__anext__() == 0
+    assert await running.asend("sent") == 1
+    assert await running.athrow(KeyError("k")) == "caught 'k'"
+    with pytest.raises(StopAsyncIteration):
+        await running.__anext__()
+
+    assert [n async for n in async_generated()] == [0, 1]
+
+
+async def test_a_closed_async_generator_stops_its_fake() -> None:
+    recorder = Recorder()
+    running = async_generated()
+    await running.__anext__()
+
+    await running.aclose()
+
+    with recorder.client() as http:
+        assert http.get(url(), headers=AUTH).json() == {"mock": True}
+
+
+DECORATED_CLASSES = f"""
+import unittest
+
+import httpx
+import pytest
+import fake_assistants as fa
+
+URL = {url()!r}
+HEADERS = {AUTH!r}
+
+
+def count():
+    return len(httpx.get(URL, headers=HEADERS).json()["data"])
+
+
+def create():
+    return httpx.post(URL, json={{"model": "m"}}, headers=HEADERS).json()["id"]
+
+
+class Base:
+    def test_inherited(self):
+        assert count() == 0
+
+
+@fa.mock(seed="plain")
+class TestPlain(Base):
+    def test_sync(self, fake_assistants, tmp_path):
+        create()
+        assert count() == len(fake_assistants.resource(URL).assistants) == 1
+
+    @pytest.mark.asyncio
+    async def test_async(self):
+        create()
+        assert count() == 1
+
+    @staticmethod
+    def test_static():
+        assert count() == 0
+
+    def helper_not_a_test(self):
+        return "untouched"
+
+
+def test_plain_helpers_are_left_alone():
+    assert TestPlain().helper_not_a_test() == "untouched"
+
+
+@fa.mock
+class TestCaseStyle(unittest.TestCase):
+    def setUp(self):
+        self.made = create()  # inside the fake already
+
+    def tearDown(self):
+        assert count() == 1  # still inside it
+
+    def test_sees_what_set_up_made(self):
+        assert count() == 1
+
+    def test_gets_the_fake(self, fake_assistants):
+        assert self.made in fake_assistants.resource(URL).assistants
+
+
+@fa.mock
+class TestAsyncCase(unittest.IsolatedAsyncioTestCase):
+    async def asyncSetUp(self):
+        create()
+
+    async def test_async_method(self, fake_assistants):
+        assert count() == 1
+        assert fake_assistants.call_count == 2  # asyncSetUp's create and this list
+"""
+
+
+def test_a_decorated_class_keeps_its_tests_each_with_a_fresh_fake(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(DECORATED_CLASSES)
+
+    result = run(pytester)
+
+    result.assert_outcomes(passed=8)
+
+
+def test_decorating_a_class_returns_the_class() -> None:
+    class TestSome:
+        def test_one(self) -> int:
+            return count_assistants()
+
+    assert mock(TestSome) is TestSome
+    assert TestSome().test_one() == 0
+
+
+def test_the_decorator_refuses_what_it_cannot_wrap() -> None:
+    with pytest.raises(TypeError, match="functions and classes"):
+        FakeAssistants()(42)  # type: ignore[call-overload]
+
+
 # --- the fixture and the marker ---------------------------------------------------------
 
 
@@ -234,6 +528,8 @@ def test_module_class_and_function_markers(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         textwrap.dedent(
             f"""
+            import unittest
+
             import httpx
             import pytest
             from fake_assistants import FakeAssistants
@@ -271,13 +567,45 @@ def test_module_class_and_function_markers(pytester: pytest.Pytester) -> None:
 
             def test_not_marked_elsewhere_is_unaffected():
                 pass
+
+            @pytest.mark.fake_assistants(seed="unittest")
+            class TestCase(unittest.TestCase):
+                def test_unittest_class_level(self):
+                    assert first_id() == expected("unittest")
             """
         )
     )
 
     result = run(pytester)
 
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=6)
+
+
+def test_a_marked_test_has_the_fake_before_its_other_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        f"""
+        import httpx
+        import pytest
+
+        URL = {url()!r}
+
+        @pytest.fixture
+        def made():
+            return httpx.post(URL, json={{"model": "m"}}, headers={{"api-key": "k"}}).json()["id"]
+
+        @pytest.mark.fake_assistants(seed="s")
+        def test_fixture_set_up_inside_the_fake(made):
+            assert made.startswith("asst_")
+
+        @pytest.mark.fake_assistants
+        def test_the_fixture_is_added_once(request, fake_assistants):
+            assert request.fixturenames.count("fake_assistants") == 1
+        """
+    )
+
+    result = run(pytester)
+
+    result.assert_outcomes(passed=2)
 
 
 def test_marker_rejects_positional_arguments(pytester: pytest.Pytester) -> None:

@@ -2,12 +2,14 @@
 
 import pytest
 
-import fake_assistants
+# Imported as `fa`: in a test that takes the `fake_assistants` fixture or parameter, that
+# name is the fake, not the module.
+import fake_assistants as fa
 
 
 @pytest.mark.asyncio
 async def test_async_crud(async_client):
-    async with fake_assistants.mock() as fake:
+    async with fa.mock() as fake:
         created = await async_client.beta.assistants.create(model="gpt-4o", name="Helper")
         await async_client.beta.assistants.update(created.id, name="Renamed")
         names = [a.name async for a in async_client.beta.assistants.list()]
@@ -19,7 +21,7 @@ async def test_async_crud(async_client):
 
 
 @pytest.mark.asyncio
-@fake_assistants.mock(seed=3)
+@fa.mock(seed=3)
 async def test_as_a_decorator(async_client, fake_assistants):
     # A decorated function gets the active fake through a parameter named fake_assistants.
     created = await async_client.beta.assistants.create(model="gpt-4o")

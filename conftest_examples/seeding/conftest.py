@@ -23,3 +23,8 @@ def seeded(fake_assistants):
     for name in ("alpha", "beta", "gamma"):
         resource.assistants.create(model="gpt-4o", name=name, metadata={"team": "search"})
     return fake_assistants
+
+
+def pytest_configure(config):
+    # The openai SDK marks every assistants method deprecated; they still work.
+    config.addinivalue_line("filterwarnings", "ignore:deprecated:DeprecationWarning")

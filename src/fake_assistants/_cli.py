@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import warnings
 from typing import Any
 
+from . import __version__
 from ._fake import FakeAssistants
 
 ENDPOINT = "https://demo-resource.openai.azure.com"
@@ -59,14 +61,33 @@ def demo() -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+def parser() -> argparse.ArgumentParser:
+    made = argparse.ArgumentParser(
         prog="fake-assistants", description="An offline fake of the Azure OpenAI Assistants API."
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    made.add_argument("--version", action="version", version=f"fake-assistants {__version__}")
+    commands = made.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("demo", help="run the reference walkthrough against the fake")
-    parser.parse_args(argv)
-    return demo()
+    return made
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs a command; no command prints the help and exits 2, as a usage error."""
+    cli = parser()
+    command = cli.parse_args(argv).command
+    if command is None:
+        cli.print_help()
+        return 2
+    try:
+        status = demo()
+        sys.stdout.flush()  # a closed pipe shows here, inside the try, not at exit
+    except BrokenPipeError:
+        # What the CPython docs recommend (signal module, "Note on SIGPIPE"): point stdout
+        # at devnull so the flush at exit cannot fail again, and exit without a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return status
 
 
 if __name__ == "__main__":

@@ -6,10 +6,11 @@ import functools
 import inspect
 import os
 import sys
+import unittest
 import warnings
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any, Literal, TypeVar, cast, overload
+from typing import Any, Literal, ParamSpec, TypeVar, cast, overload
 
 import httpx
 
@@ -21,7 +22,9 @@ from ._service import CallList, Service
 from ._versions import ASSISTANTS_VERSIONS, LATEST
 from ._views import UNNAMED, Collection, ResourceView
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
 INJECTED = "fake_assistants"
 SERVICE_OPTIONS = frozenset(Options.__dataclass_fields__)
 
@@ -99,6 +102,7 @@ class FakeAssistants:
     # --- activation --------------------------------------------------------------------
 
     def start(self) -> FakeAssistants:
+        """Activates the fake; calls nest, each needs its `stop()` (a `with` exit ends all)."""
         if self._depth == 0:
             _intercept.activate(self)
             self._reported = self.service.unsupported.total
@@ -106,6 +110,7 @@ class FakeAssistants:
         return self
 
     def stop(self) -> None:
+        """Undoes one `start()`; the fake stops serving when none is left."""
         if self._depth == 0:
             return
         self._depth -= 1
@@ -117,7 +122,11 @@ class FakeAssistants:
     def active(self) -> bool:
         return self._depth > 0
 
+    # Open `with` blocks on this fake. A class default, so a fake counts from 0.
+    _blocks = 0
+
     def __enter__(self) -> FakeAssistants:
+        self._blocks += 1
         return self.start()
 
     def __exit__(
@@ -126,10 +135,10 @@ class FakeAssistants:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.stop()
+        self._leave()
 
     async def __aenter__(self) -> FakeAssistants:
-        return self.start()
+        return self.__enter__()
 
     async def __aexit__(
         self,
@@ -137,18 +146,36 @@ class FakeAssistants:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.stop()
+        self._leave()
+
+    def _leave(self) -> None:
+        """An inner block's exit undoes its own start; the outermost one stops the fake
+        whatever `start()` calls were left unmatched, so no test leaks an active fake."""
+        self._blocks = max(self._blocks - 1, 0)  # an exit without its enter counts as none
+        if self._blocks > 0:
+            self.stop()
+        elif self._depth > 0:
+            self._depth = 1
+            self.stop()
 
     def copy(self) -> FakeAssistants:
         """A new fake with the same options and empty state."""
         return FakeAssistants(**self._settings)
 
-    def __call__(self, func: F) -> F:
-        """Decorates a test: each call runs with a fresh copy of this fake active.
+    @overload
+    def __call__(self, func: type[T]) -> type[T]: ...
 
-        A function that has a parameter named `fake_assistants` gets the fake there.
+    @overload
+    def __call__(self, func: Callable[P, R]) -> Callable[P, R]: ...
+
+    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Decorates a function, generator or class: each call (each test method of a
+        class) runs with a fresh copy of this fake active.
+
+        A function that has a parameter named `fake_assistants` gets the fake there; the
+        parameter leaves the runtime signature, not the static one.
         """
-        return cast(F, decorate(func, self.copy))
+        return decorate(func, self.copy)
 
     # --- serving without interception --------------------------------------------------
 
@@ -279,37 +306,177 @@ def _user_stacklevel() -> int:
 
 
 def decorate(func: Callable[..., Any], make: Callable[[], FakeAssistants]) -> Callable[..., Any]:
-    """Wraps a sync or async function so it runs with a fresh active fake."""
+    """Wraps a function, generator or class so that it runs with a fresh active fake."""
+    if inspect.isclass(func):
+        return _decorate_class(func, make)
+    if not callable(func):
+        raise TypeError(f"fake_assistants.mock decorates functions and classes, not {func!r}")
     signature = inspect.signature(func)
     wants = INJECTED in signature.parameters
-
-    if inspect.iscoroutinefunction(func):
-
-        @functools.wraps(func)
-        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-            async with make() as fake:
-                if wants:
-                    kwargs[INJECTED] = fake
-                return await func(*args, **kwargs)
-
-        wrapper: Callable[..., Any] = async_wrapper
-    else:
-
-        @functools.wraps(func)
-        def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
-            with make() as fake:
-                if wants:
-                    kwargs[INJECTED] = fake
-                return func(*args, **kwargs)
-
-        wrapper = sync_wrapper
+    wrapper = functools.wraps(func)(_wrapper_for(func)(func, make, wants))
     if wants:  # hide the parameter, so pytest does not look for a fixture of that name
         params = [p for name, p in signature.parameters.items() if name != INJECTED]
         wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
     return wrapper
 
 
-def mock(func: F | None = None, /, **options: Any) -> Any:
+Wrap = Callable[[Callable[..., Any], Callable[[], FakeAssistants], bool], Callable[..., Any]]
+
+
+def _wrapper_for(func: Callable[..., Any]) -> Wrap:
+    if inspect.isasyncgenfunction(func):
+        return _async_generator_wrapper
+    if inspect.iscoroutinefunction(func):
+        return _async_wrapper
+    if inspect.isgeneratorfunction(func):
+        return _generator_wrapper
+    return _sync_wrapper
+
+
+def _sync_wrapper(func: Callable[..., Any], make: Callable[[], FakeAssistants], wants: bool) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with make() as fake:
+            if wants:
+                kwargs[INJECTED] = fake
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _async_wrapper(
+    func: Callable[..., Any], make: Callable[[], FakeAssistants], wants: bool
+) -> Any:
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        async with make() as fake:
+            if wants:
+                kwargs[INJECTED] = fake
+            return await func(*args, **kwargs)
+
+    return wrapper
+
+
+def _generator_wrapper(
+    func: Callable[..., Any], make: Callable[[], FakeAssistants], wants: bool
+) -> Any:
+    """Active from the first `next()` until the generator returns, raises or is closed."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with make() as fake:
+            if wants:
+                kwargs[INJECTED] = fake
+            return (yield from func(*args, **kwargs))
+
+    return wrapper
+
+
+def _async_generator_wrapper(
+    func: Callable[..., Any], make: Callable[[], FakeAssistants], wants: bool
+) -> Any:
+    """As `_generator_wrapper`; async generators have no `yield from`, so it passes
+    `asend` and `athrow` on by hand."""
+
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        async with make() as fake:
+            if wants:
+                kwargs[INJECTED] = fake
+            inner = func(*args, **kwargs)
+            try:
+                step = inner.asend(None)
+                while True:
+                    try:
+                        value = await step
+                    except StopAsyncIteration:
+                        return
+                    try:
+                        step = inner.asend((yield value))
+                    except GeneratorExit:
+                        raise
+                    except BaseException as error:  # thrown in by the caller: pass it on
+                        step = inner.athrow(error)
+            finally:
+                await inner.aclose()
+
+    return wrapper
+
+
+def _test_methods(cls: type) -> list[tuple[str, Any]]:
+    """Methods (inherited too) whose names start with `test`, as moto picks them: plain
+    functions and static or class methods."""
+    found = ((name, inspect.getattr_static(cls, name)) for name in dir(cls))
+    kinds = (staticmethod, classmethod)
+    return [
+        (name, method)
+        for name, method in found
+        if name.startswith("test") and (inspect.isfunction(method) or isinstance(method, kinds))
+    ]
+
+
+def _decorate_class(cls: type[T], make: Callable[[], FakeAssistants]) -> type[T]:
+    """Each test method gets its own fresh fake; the class is changed in place.
+
+    In a unittest.TestCase the fake also covers setUp and tearDown: it starts before
+    setUp, stops after tearDown and the cleanups, and reaches the test methods that take
+    a `fake_assistants` parameter.
+    """
+    if issubclass(cls, unittest.TestCase):
+        return _decorate_test_case(cls, make)
+    for name, method in _test_methods(cls):
+        if isinstance(method, staticmethod | classmethod):
+            setattr(cls, name, type(method)(decorate(method.__func__, make)))
+        else:
+            setattr(cls, name, decorate(method, make))
+    return cls
+
+
+def _decorate_test_case(cls: type[T], make: Callable[[], FakeAssistants]) -> type[T]:
+    set_up = cast(Callable[[unittest.TestCase], None], cls.setUp)  # type: ignore[attr-defined]
+
+    @functools.wraps(set_up)
+    def wrapped_set_up(case: unittest.TestCase) -> None:
+        fake = make()
+        case.addCleanup(fake.__exit__, None, None, None)  # cleanups run after tearDown
+        case.__dict__[TEST_CASE_FAKE] = fake.__enter__()
+        set_up(case)
+
+    cls.setUp = wrapped_set_up  # type: ignore[attr-defined]
+    for name, method in _test_methods(cls):
+        if inspect.isfunction(method) and INJECTED in inspect.signature(method).parameters:
+            setattr(cls, name, _given_the_case_fake(method))
+    return cls
+
+
+TEST_CASE_FAKE = "_fake_assistants_fake"
+
+
+def _given_the_case_fake(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A TestCase method that receives the fake its setUp started."""
+    signature = inspect.signature(method)
+
+    def call(case: unittest.TestCase, *args: Any, **kwargs: Any) -> Any:
+        return method(case, *args, **{INJECTED: case.__dict__[TEST_CASE_FAKE], **kwargs})
+
+    async def call_async(case: unittest.TestCase, *args: Any, **kwargs: Any) -> Any:
+        return await call(case, *args, **kwargs)
+
+    wrapper = functools.wraps(method)(call_async if inspect.iscoroutinefunction(method) else call)
+    params = [p for name, p in signature.parameters.items() if name != INJECTED]
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    return wrapper
+
+
+@overload
+def mock(func: type[T], /) -> type[T]: ...
+
+
+@overload
+def mock(func: Callable[P, R], /) -> Callable[P, R]: ...
+
+
+@overload
+def mock(func: None = None, /, **options: Any) -> FakeAssistants: ...
+
+
+def mock(func: Callable[..., Any] | None = None, /, **options: Any) -> Any:
     """`with mock(...) as fake:`, `async with mock(...)`, `@mock(...)` or bare `@mock`."""
     if func is not None:
         if not callable(func) or options:

@@ -244,18 +244,21 @@ class Service:
 
     def _authenticate(self, headers: Mapping[str, str]) -> None:
         """Any non-empty key or token passes, until a credential option is set: then
-        only the credentials set (`api_key`, `ad_token`) pass."""
+        only the credentials set (`api_key`, `ad_token`) pass. A non-empty `api-key`
+        header decides alone: openai 1.x sends its key as a bearer token too."""
         api_key, ad_token = self.options.api_key, self.options.ad_token
         open_door = api_key is None and ad_token is None
+        key = headers.get("api-key", "")
+        if key:
+            if open_door or key == api_key:
+                return
+            raise AccessDenied()
         authorization = headers.get("authorization", "")
         if authorization[:7].lower() == "bearer ":
             token = authorization[7:].strip()
             if token and (open_door or token == ad_token):
                 return
             raise TokenRejected()
-        key = headers.get("api-key", "")
-        if key and (open_door or key == api_key):
-            return
         raise AccessDenied()
 
     def _respond(self, resource: Resource, status: int, payload: Any) -> Response:

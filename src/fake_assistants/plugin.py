@@ -1,16 +1,20 @@
 """The pytest plugin: the `fake_assistants` fixture and the `fake_assistants` marker.
 
-Registered through the `pytest11` entry point, so installing the package is enough.
+Registered through the `pytest11` entry point, so installing the package is enough. It
+must cost nothing to tests that never use the fake: it imports nothing heavy at load
+(the fixture imports the fake when first used) and has no autouse fixture (marked tests
+get the fixture added to their fixture names at collection instead).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._fake import FakeAssistants
+if TYPE_CHECKING:
+    from ._fake import FakeAssistants
 
 MARKER = "fake_assistants"
 
@@ -22,6 +26,18 @@ def pytest_configure(config: pytest.Config) -> None:
         "active, built with these options (endpoint, api_key, seed, clock, ...). "
         "Applies at function, class or module level; the closest level wins per option.",
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A marked test gets the fake even when it does not ask for the fixture.
+
+    The fixture goes first, so the fake is active while the test's other function
+    fixtures are set up, as an autouse fixture would be.
+    """
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if isinstance(names, list) and MARKER not in names and item.get_closest_marker(MARKER):
+            names.insert(0, MARKER)
 
 
 def marker_options(node: pytest.Item) -> dict[str, Any]:
@@ -36,13 +52,11 @@ def marker_options(node: pytest.Item) -> dict[str, Any]:
 
 @pytest.fixture
 def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
-    """A fresh fake, active for the whole test; options come from the marker."""
+    """A fresh fake, active for the whole test; options come from the marker.
+
+    Teardown stops it however many times the test started it again.
+    """
+    from ._fake import FakeAssistants
+
     with FakeAssistants(**marker_options(request.node)) as fake:
         yield fake
-
-
-@pytest.fixture(autouse=True)
-def _fake_assistants_marker(request: pytest.FixtureRequest) -> None:
-    """A marked test gets the fake active even when it does not ask for the fixture."""
-    if request.node.get_closest_marker(MARKER) is not None:
-        request.getfixturevalue(MARKER)
