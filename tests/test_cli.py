@@ -34,8 +34,12 @@ def test_demo_runs() -> None:
     done = run("demo")
 
     assert done.returncode == 0, done.stderr
-    assert '"object": "assistant.deleted"' in done.stdout
-    assert done.stdout.splitlines()[-1] == "# 7 requests served offline by fake-assistants"
+    lines = done.stdout.splitlines()
+    assert "user: What's the weather in Paris today?" in lines
+    assert any(line.startswith('tool call  get_weather({"city": "Paris"})') for line in lines)
+    assert "assistant: It is 21 °C and sunny in Paris today." in lines
+    assert any(line.startswith("run completed: ") for line in lines)
+    assert lines[-1] == "8 requests served offline by fake-assistants."
 
 
 def test_a_closed_stdout_ends_the_demo_quietly() -> None:

@@ -13,4 +13,4 @@ def client() -> AzureOpenAI:
 
 def pytest_configure(config):
     # The openai SDK marks every assistants method deprecated; they still work.
-    config.addinivalue_line("filterwarnings", "ignore:deprecated:DeprecationWarning")
+    config.addinivalue_line("filterwarnings", "ignore:.*deprecated:DeprecationWarning")

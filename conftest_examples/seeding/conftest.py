@@ -27,4 +27,4 @@ def seeded(fake_assistants):
 
 def pytest_configure(config):
     # The openai SDK marks every assistants method deprecated; they still work.
-    config.addinivalue_line("filterwarnings", "ignore:deprecated:DeprecationWarning")
+    config.addinivalue_line("filterwarnings", "ignore:.*deprecated:DeprecationWarning")

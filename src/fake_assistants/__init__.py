@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 # The modules that hold the names below, searched in this order on first use. The wire
 # errors (`NotFound`, `InvalidParam`, ...) are what the direct API (`fake.assistants`)
 # and `handle()` raise; tests may catch them.
-_MODULES = ("._errors", "._http", "._service", "._views", "._fake")
+_MODULES = ("._errors", "._http", "._service", "._views", "._replies", "._fake")
 
 __all__ = [
     "AccessDenied",
@@ -24,6 +24,7 @@ __all__ = [
     "BodyTooLarge",
     "Call",
     "CallList",
+    "CodeStep",
     "Collection",
     "FakeAssistants",
     "FakeAssistantsError",
@@ -38,12 +39,15 @@ __all__ = [
     "MissingParameter",
     "ModelNotFound",
     "NotFound",
+    "Reply",
+    "ReplyContext",
     "Request",
     "ResourceNotFound",
     "ResourceView",
     "Response",
     "Service",
     "TokenRejected",
+    "ToolCall",
     "UnknownParameter",
     "UnservedPath",
     "UnsupportedRequestWarning",
@@ -77,6 +81,7 @@ if TYPE_CHECKING:
     )
     from ._fake import FakeAssistants, UnsupportedRequestWarning, mock
     from ._http import Request, Response
+    from ._replies import CodeStep, Reply, ReplyContext, ToolCall
     from ._service import Call, CallList, Service
     from ._views import AssistantsView, Collection, Item, ResourceView
 else:  # hidden from type checkers, so a misspelt name stays an error for them

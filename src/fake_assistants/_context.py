@@ -15,6 +15,7 @@ from typing import Any
 
 from ._errors import InvalidJson, InvalidType
 from ._options import Options
+from ._replies import Replies
 from ._resource import Resource
 from ._validation import describe
 from ._versions import ApiVersion
@@ -86,6 +87,7 @@ class Context:
     query: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
+    replies: Replies = field(default_factory=Replies)  # what the model says in runs
 
     def now(self) -> int:
         return self.clock()

@@ -8,7 +8,7 @@ import os
 import sys
 import unittest
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, ParamSpec, TypeVar, cast, overload
 
@@ -18,6 +18,7 @@ from . import _intercept, _respx
 from ._hosts import host_of, is_azure_host, netloc_of, normal_netloc
 from ._http import Request, Response
 from ._options import JOURNAL_LIMIT, Clock, Options
+from ._replies import Reply, ReplyFunction
 from ._service import CallList, Service
 from ._versions import ASSISTANTS_VERSIONS, LATEST
 from ._views import UNNAMED, Collection, ResourceView
@@ -54,6 +55,7 @@ class FakeAssistants:
         deployments: Iterable[str] | None = None,
         report_unsupported: bool = True,
         journal_limit: int | None = JOURNAL_LIMIT,
+        run_polls: int = 0,
     ) -> None:
         # Iterables become tuples once, so copy() can build the same fake again.
         endpoint = endpoint if endpoint is None or isinstance(endpoint, str) else tuple(endpoint)
@@ -70,6 +72,7 @@ class FakeAssistants:
             deployments=deployments,
             report_unsupported=report_unsupported,
             journal_limit=journal_limit,
+            run_polls=run_polls,
         )
         if api_version not in ASSISTANTS_VERSIONS:
             raise ValueError(f"api_version: unknown assistants api-version {api_version!r}")
@@ -256,6 +259,42 @@ class FakeAssistants:
     def unsupported(self) -> CallList:
         """Calls answered 404 because the fake does not serve their path."""
         return self.service.unsupported
+
+    # --- what the model says ------------------------------------------------------------
+
+    def add_reply(
+        self,
+        reply: str | Reply | ReplyFunction | None = None,
+        /,
+        *,
+        text: str | None = None,
+        tool_calls: Sequence[Mapping[str, Any]] = (),
+        error: Mapping[str, str] | None = None,
+        assistant_id: str | None = None,
+        thread_id: str | None = None,
+    ) -> None:
+        """Scripts the model's next turn in a run: a text, a `Reply`, a function of the
+        `ReplyContext` that returns either, or the `text=`/`tool_calls=`/`error=` a
+        `Reply` takes. Replies are taken in order; `assistant_id=`/`thread_id=` keep one
+        for runs of that assistant or thread. With none left, the default responder
+        answers."""
+        if reply is None:
+            reply = Reply(text=text, tool_calls=tool_calls, error=error)
+        elif text is not None or tool_calls or error is not None:
+            raise TypeError("add_reply takes a reply or text=/tool_calls=/error=, not both")
+        if not (isinstance(reply, str | Reply) or callable(reply)):
+            raise TypeError(f"a reply is a str, a Reply or a function, not {reply!r}")
+        self.service.replies.add(reply, assistant_id=assistant_id, thread_id=thread_id)
+
+    @property
+    def replies_left(self) -> int:
+        """Scripted replies not taken yet."""
+        return len(self.service.replies)
+
+    def release(self, run_id: str | None = None) -> int:
+        """Lets runs held by a `Reply(hold=True)` go on (all of them, or one by id) at
+        their next observation. Returns how many were released."""
+        return self.service.release(run_id)
 
     # --- state -------------------------------------------------------------------------
 

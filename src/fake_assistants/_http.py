@@ -53,6 +53,14 @@ class Response:
     def json(self) -> Any:
         return json.loads(self.body)
 
+    @staticmethod
+    def of_json(
+        payload: Any, status: int = 200, headers: tuple[tuple[str, str], ...] = ()
+    ) -> Response:
+        """A JSON response a handler builds itself, to set its status or headers."""
+        body = json.dumps(payload, ensure_ascii=False, allow_nan=False).encode()
+        return Response(status, (("content-type", "application/json"), *headers), body)
+
     def header(self, name: str) -> str | None:
         name = name.lower()
         return next((v for k, v in self.headers if k == name), None)

@@ -21,6 +21,7 @@ class Options:
     api_versions: frozenset[str] | None = None
     deployments: frozenset[str] | None = None
     journal_limit: int | None = JOURNAL_LIMIT
+    run_polls: int = 0
 
     @staticmethod
     def build(
@@ -32,6 +33,7 @@ class Options:
         api_versions: Iterable[str] | None = None,
         deployments: Iterable[str] | None = None,
         journal_limit: int | None = JOURNAL_LIMIT,
+        run_polls: int = 0,
     ) -> Options:
         versions = None if api_versions is None else frozenset(api_versions)
         unknown = sorted((versions or frozenset()) - set(ASSISTANTS_VERSIONS))
@@ -39,6 +41,8 @@ class Options:
             raise ValueError(f"api_versions: unknown assistants api-versions {unknown}")
         if journal_limit is not None and journal_limit < 1:
             raise ValueError("journal_limit: a positive number of calls, or None for no bound")
+        if not isinstance(run_polls, int) or run_polls < 0:
+            raise ValueError("run_polls: a number of observations, 0 or more")
         return Options(
             api_key=api_key,
             ad_token=ad_token,
@@ -47,4 +51,5 @@ class Options:
             api_versions=versions,
             deployments=None if deployments is None else frozenset(deployments),
             journal_limit=journal_limit,
+            run_polls=run_polls,
         )

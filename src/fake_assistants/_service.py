@@ -28,6 +28,7 @@ from ._hosts import resource_key
 from ._http import Request, Response
 from ._limits import MAX_BODY_BYTES
 from ._options import JOURNAL_LIMIT, Clock, Options
+from ._replies import Replies
 from ._resource import Resource
 from ._routing import Match, Router
 from ._versions import ApiVersion, resolve
@@ -132,11 +133,13 @@ class Service:
     _seen: dict[str, Resource] = field(default_factory=dict)  # also hosts only refused
     calls: CallList = field(init=False)
     unsupported: CallList = field(init=False)
+    replies: Replies = field(init=False)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
         self.calls = CallList(self.options.journal_limit)
         self.unsupported = CallList(self.options.journal_limit)
+        self.replies = Replies(seed=self.options.seed)
 
     def now(self) -> int:
         clock = self.options.clock
@@ -162,6 +165,14 @@ class Service:
             self._seen.clear()
             self.calls.clear()
             self.unsupported.clear()
+            self.replies.clear()
+
+    def release(self, run_id: str | None = None) -> int:
+        """Releases held runs (see `Reply.hold`); how many were held."""
+        from ._apis.runs import release_held  # the core knows runs only through here
+
+        with self.lock:
+            return sum(release_held(resource, run_id) for resource in self.resources.values())
 
     def handle(self, request: Request) -> Response:
         """Answers any request with a response; no exception leaves this method."""
@@ -205,6 +216,7 @@ class Service:
             query=query,
             headers=request.headers,
             body=request.body,
+            replies=self.replies,
         )
         return match.handler(ctx)
 
@@ -234,6 +246,7 @@ class Service:
                 params=match.params,
                 query=query or {},
                 body=body,
+                replies=self.replies,
             )
             payload = match.handler(ctx)
             if isinstance(payload, Response):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._context import Context
-from . import assistants, messages, threads
+from . import assistants, messages, runs, threads
 
 Handler = Callable[[Context], Any]
 Route = tuple[str, str, Handler]
@@ -15,6 +15,7 @@ ROUTES: list[Route] = [
     *assistants.ROUTES,
     *threads.ROUTES,
     *messages.ROUTES,
+    *runs.ROUTES,
 ]
 
 # Served to the direct API only (`fake.threads.list()`): the service has no such endpoint.

@@ -62,7 +62,7 @@ def find(ctx: Context, assistant_id: str) -> Record:
 def create(ctx: Context) -> Record:
     body = ctx.json()
     body_schema(ctx.version, on_create=True).check(body, "")
-    _check_model(body, ctx.deployments)
+    check_model(body, ctx.deployments)
     now = ctx.now()
     record: Record = {
         "id": ctx.resource.ids.new("asst_"),
@@ -103,7 +103,7 @@ def modify(ctx: Context) -> Record:
     current = find(ctx, assistant_id)  # an unknown id is reported before a bad body
     body = ctx.json()
     body_schema(ctx.version, on_create=False).check(body, "")
-    _check_model(body, ctx.deployments)
+    check_model(body, ctx.deployments)
     updated = dict(current)  # _apply assigns whole values: one level of copy is enough
     _apply(ctx, updated, body)
     store(ctx).replace(assistant_id, updated)
@@ -129,7 +129,7 @@ ROUTES = [
 # --- writing -------------------------------------------------------------------------------
 
 
-def _check_model(body: dict[str, Any], deployments: frozenset[str] | None) -> None:
+def check_model(body: dict[str, Any], deployments: frozenset[str] | None) -> None:
     if deployments is not None and "model" in body and body["model"] not in deployments:
         raise ModelNotFound(body["model"])
 

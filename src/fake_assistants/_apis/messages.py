@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 from .._context import Context
+from .._errors import ApiError
 from .._listing import list_page
 from .._resource import Record
 from .._store import OrderedStore
@@ -173,9 +174,14 @@ def find(ctx: Context, thread_id: str, message_id: str) -> Record:
 
 
 def create(ctx: Context) -> Record:
+    from .runs import active_run  # runs write messages: imported here, not at the top
+
     thread_id = _thread(ctx)
     body = ctx.json()
     check(ctx, body)
+    running = active_run(ctx, thread_id)
+    if running is not None:
+        raise ApiError(f"Can't add messages to {thread_id} while a run {running['id']} is active.")
     return render(add(ctx, thread_id, body), ctx.version)
 
 

@@ -1,0 +1,424 @@
+"""The run state machine. A run moves when it is observed (a retrieve, a list of runs or
+of its steps), or at once when it streams; never in the background. Each move asks the
+responder for the model's turn and writes the steps, messages and events it makes.
+
+    queued -> in_progress -> (requires_action -> queued -> in_progress)*
+           -> completed | failed | incomplete | expired | cancelled (via cancelling)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..._context import Context
+from ..._default_reply import count_tokens
+from ..._replies import Reply, ReplyContext, text_of
+from ..._resource import Record, Resource
+from .. import messages
+from . import records
+from .records import TERMINAL
+
+Event = tuple[str, dict[str, Any]]
+MAX_TURNS = 32  # a reply function that never ends a run still ends it
+_CHUNK = re.compile(r"\S+\s*|\s+")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+@dataclass
+class Move:
+    """One request's work on one run: the working copy and the events it makes."""
+
+    ctx: Context
+    run: Record
+    events: list[Event] | None = None
+    steps: list[Record] = field(default_factory=list)
+
+    def emit(self, name: str, payload: dict[str, Any]) -> None:
+        if self.events is not None:
+            self.events.append((name, dict(payload)))
+
+    def emit_step(self, name: str, step: Record) -> None:
+        self.emit(name, records.render_step(step, self.ctx.version))
+
+    def emit_run(self) -> None:
+        status = self.run["status"]
+        self.emit(f"thread.run.{status}", records.render_run(self.run, self.ctx.version, True))
+
+    def save(self) -> Record:
+        records.runs(self.ctx, self.run["thread_id"]).replace(self.run["id"], self.run)
+        return self.run
+
+
+# --- entry points --------------------------------------------------------------------------
+
+
+def observe(ctx: Context, run: Record) -> Record:
+    """The run as one observation finds it, moved on as far as that takes it."""
+    if run["status"] in TERMINAL:
+        return run
+    move = Move(ctx, dict(run))
+    if _expire_if_due(move):
+        return move.save()
+    if move.run["status"] == "cancelling":
+        _finish(move, "cancelled")
+    elif move.run["status"] in ("queued", "in_progress"):
+        move.run["_polls"] += 1
+        if move.run["_polls"] <= ctx.options.run_polls:
+            _start(move)  # polling code sees it working for a while
+        else:
+            _proceed(move)
+    return move.save()
+
+
+def stream(ctx: Context, run: Record, events: list[Event]) -> Record:
+    """A new run, streamed: it goes as far as it can within this response."""
+    move = Move(ctx, dict(run), events)
+    move.emit("thread.run.created", records.render_run(run, ctx.version, True))
+    move.emit_run()
+    _proceed(move)
+    return move.save()
+
+
+def expired_if_due(ctx: Context, run: Record) -> Record:
+    """The run, expired when its time is up: the only change a mere check makes."""
+    move = Move(ctx, dict(run))
+    return move.save() if _expire_if_due(move) else run
+
+
+def submit(
+    ctx: Context, run: Record, outputs: list[dict[str, Any]], events: list[Event] | None
+) -> Record:
+    """Tool outputs taken: the waiting step completes, the run is queued again (and goes
+    on at once when streamed)."""
+    move = Move(ctx, dict(run), events)
+    step = dict(records.find_step(ctx, run, run["_waiting_step"]))
+    given = {output["tool_call_id"]: output.get("output", "") for output in outputs}
+    calls = [_with_output(call, given) for call in step["step_details"]["tool_calls"]]
+    step["step_details"] = {"type": "tool_calls", "tool_calls": calls}
+    _complete_step(move, step, completion=0)
+    move.run.update(
+        status="queued",
+        required_action=None,
+        _waiting_step=None,
+        _polls=0,
+        _outputs=[*run["_outputs"], *({"tool_call_id": k, "output": v} for k, v in given.items())],
+    )
+    move.emit_run()
+    if events is not None:
+        _proceed(move)
+    return move.save()
+
+
+def cancel(ctx: Context, run: Record) -> Record:
+    move = Move(ctx, dict(run))
+    move.run.update(status="cancelling", required_action=None)  # no more outputs taken
+    return move.save()
+
+
+def release_held(resource: Resource, run_id: str | None) -> int:
+    """Lets held runs (all, or the one with this id) go on at their next observation."""
+    released = 0
+    for key, store in resource.stores().items():
+        if key[-1:] != ("runs",):
+            continue
+        for run in list(store):
+            if run["_held"] and run_id in (None, run["id"]):
+                store.replace(run["id"], {**run, "_held": False})
+                released += 1
+    return released
+
+
+# --- moves ---------------------------------------------------------------------------------
+
+
+def _expire_if_due(move: Move) -> bool:
+    run = move.run
+    if run["status"] in TERMINAL or move.ctx.now() < run["expires_at"]:
+        return False
+    _finish(move, "expired")
+    return True
+
+
+def _start(move: Move) -> None:
+    if move.run["status"] == "queued":
+        move.run.update(status="in_progress", started_at=move.ctx.now())
+        move.emit_run()
+
+
+def _proceed(move: Move) -> None:
+    """Takes the model's turns until the run rests: done, waiting for outputs, or held."""
+    _start(move)
+    for _ in range(MAX_TURNS):
+        run = move.run
+        if run["_held"]:
+            return
+        reply = run["_pending"] or move.ctx.replies.next(_reply_context(move))
+        if reply.hold and run["_pending"] is None:
+            run.update(_held=True, _pending=reply)
+            return
+        run["_pending"] = None
+        if not _act(move, reply):
+            return
+    _finish(move, "completed")
+
+
+def _act(move: Move, reply: Reply) -> bool:
+    """Plays one reply; True when the model must take another turn."""
+    if reply.error is not None:
+        move.run["last_error"] = {
+            "code": reply.error.get("code"),
+            "message": reply.error.get("message"),
+        }
+        _finish(move, "failed")
+        return False
+    if reply.expire:
+        _finish(move, "expired")
+        return False
+    for code in reply.code_steps:
+        _code_step(move, code.input, code.logs)
+    prompt = _prompt_tokens(move)
+    if reply.incomplete == "max_prompt_tokens" or _over(move, "max_prompt_tokens", prompt):
+        _finish(move, "incomplete", reason="max_prompt_tokens")
+        return False
+    if reply.text is not None and not _message_step(move, reply.text, prompt):
+        return False
+    if reply.incomplete is not None:
+        _finish(move, "incomplete", reason=reply.incomplete)
+        return False
+    if reply.calls:
+        _function_step(move, reply, prompt)
+        return False
+    if reply.text is None:
+        return True  # only code ran: the model goes on
+    _finish(move, "completed")
+    return False
+
+
+def _over(move: Move, limit: str, tokens: int) -> bool:
+    maximum = move.run[limit]
+    return maximum is not None and tokens > maximum
+
+
+def _message_step(move: Move, text: str, prompt: int) -> bool:
+    """Writes the assistant's message; False when the completion budget cut it short."""
+    ctx, run = move.ctx, move.run
+    message = messages.start_reply(ctx, run["thread_id"], run)
+    details = {"type": "message_creation", "message_creation": {"message_id": message["id"]}}
+    step = _new_step(move, "message_creation", details)
+    move.emit("thread.message.created", message)
+    move.emit("thread.message.in_progress", message)
+    text, cut = _within_budget(move, text)
+    _text_deltas(move, message["id"], text)
+    message = dict(message, content=[messages.text_part(text)])
+    if cut:
+        message.update(
+            status="incomplete",
+            incomplete_at=ctx.now(),
+            incomplete_details={"reason": "max_tokens"},
+        )
+    else:
+        message.update(status="completed", completed_at=ctx.now())
+    messages.save(ctx, message)
+    move.emit(f"thread.message.{message['status']}", message)
+    _complete_step(move, step, completion=count_tokens(text), prompt=prompt)
+    if cut:
+        _finish(move, "incomplete", reason="max_completion_tokens")
+    return not cut
+
+
+def _within_budget(move: Move, text: str) -> tuple[str, bool]:
+    maximum = move.run["max_completion_tokens"]
+    if maximum is None:
+        return text, False
+    left = maximum - move.run["_completion"]
+    tokens = list(_TOKEN.finditer(text))
+    if len(tokens) <= left:
+        return text, False
+    return (text[: tokens[left - 1].end()] if left > 0 else ""), True
+
+
+def _text_deltas(move: Move, message_id: str, text: str) -> None:
+    for index, chunk in enumerate(_CHUNK.findall(text)):
+        part: dict[str, Any] = {"index": 0, "type": "text", "text": {"value": chunk}}
+        if index == 0:
+            part["text"]["annotations"] = []  # sent once, with the first delta
+        delta = {"id": message_id, "object": "thread.message.delta", "delta": {"content": [part]}}
+        move.emit("thread.message.delta", delta)
+
+
+def _function_step(move: Move, reply: Reply, prompt: int) -> None:
+    """Function calls made: a tool_calls step stays in progress while the run waits."""
+    ctx, run = move.ctx, move.run
+    step = _new_step(move, "tool_calls", {"type": "tool_calls", "tool_calls": []})
+    calls: list[dict[str, Any]] = []
+    for index, call in enumerate(reply.calls):
+        call_id = ctx.resource.ids.new("call_")
+        calls.append(
+            {
+                "id": call_id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": call.arguments, "output": None},
+            }
+        )
+        first = {"name": call.name, "arguments": "", "output": None}
+        _step_delta(
+            move, step, {"index": index, "id": call_id, "type": "function", "function": first}
+        )
+        more = {"index": index, "type": "function", "function": {"arguments": call.arguments}}
+        _step_delta(move, step, more)
+    step["step_details"] = {"type": "tool_calls", "tool_calls": calls}
+    completion = sum(count_tokens(c.name + c.arguments) for c in reply.calls)
+    step["_usage"] = (prompt, completion)
+    records.save_step(ctx, step)
+    required: list[dict[str, Any]] = [
+        {
+            "id": c["id"],
+            "type": "function",
+            "function": {k: c["function"][k] for k in ("name", "arguments")},
+        }
+        for c in calls
+    ]
+    run.update(
+        status="requires_action",
+        required_action={
+            "type": "submit_tool_outputs",
+            "submit_tool_outputs": {"tool_calls": required},
+        },
+        _waiting_step=step["id"],
+        _calls=[*run["_calls"], *({"id": c["id"], **c["function"]} for c in required)],
+    )
+    move.emit_run()
+
+
+def _code_step(move: Move, code: str, logs: str | None) -> None:
+    """A code interpreter call, complete at once (the fake runs no code)."""
+    ctx = move.ctx
+    step = _new_step(move, "tool_calls", {"type": "tool_calls", "tool_calls": []})
+    call_id = ctx.resource.ids.new("call_")
+    outputs = [] if logs is None else [{"type": "logs", "logs": logs}]
+    start = {"input": "", "outputs": []}
+    _step_delta(
+        move,
+        step,
+        {"index": 0, "id": call_id, "type": "code_interpreter", "code_interpreter": start},
+    )
+    _step_delta(
+        move, step, {"index": 0, "type": "code_interpreter", "code_interpreter": {"input": code}}
+    )
+    if outputs:
+        shown = [{"index": 0, **outputs[0]}]
+        _step_delta(
+            move,
+            step,
+            {"index": 0, "type": "code_interpreter", "code_interpreter": {"outputs": shown}},
+        )
+    call = {
+        "id": call_id,
+        "type": "code_interpreter",
+        "code_interpreter": {"input": code, "outputs": outputs},
+    }
+    step["step_details"] = {"type": "tool_calls", "tool_calls": [call]}
+    _complete_step(move, step, completion=count_tokens(code), prompt=_prompt_tokens(move))
+
+
+def _step_delta(move: Move, step: Record, call: dict[str, Any]) -> None:
+    details = {"step_details": {"type": "tool_calls", "tool_calls": [call]}}
+    move.emit(
+        "thread.run.step.delta",
+        {"id": step["id"], "object": "thread.run.step.delta", "delta": details},
+    )
+
+
+def _new_step(move: Move, kind: str, details: dict[str, Any]) -> Record:
+    step = records.new_step(move.ctx, move.run, kind, details)
+    move.emit_step("thread.run.step.created", step)
+    move.emit_step("thread.run.step.in_progress", step)
+    return dict(step)
+
+
+def _complete_step(move: Move, step: Record, completion: int, prompt: int | None = None) -> None:
+    if prompt is None:
+        prompt, completion = step.pop("_usage", (0, completion))
+    step.pop("_usage", None)
+    step.update(
+        status="completed", completed_at=move.ctx.now(), usage=records.usage(prompt, completion)
+    )
+    records.save_step(move.ctx, step)
+    move.run["_prompt"] += prompt
+    move.run["_completion"] += completion
+    move.emit_step("thread.run.step.completed", step)
+
+
+def _finish(move: Move, status: str, reason: str | None = None) -> None:
+    """The run ends: its time stamps, usage and open steps as the service leaves them."""
+    ctx, run = move.ctx, move.run
+    now = ctx.now()
+    stamp = {"completed": "completed_at", "failed": "failed_at", "cancelled": "cancelled_at"}
+    run.update(
+        status=status, expires_at=None, required_action=None, _waiting_step=None, _held=False
+    )
+    if status in stamp:
+        run[stamp[status]] = now
+    if reason is not None:
+        run["incomplete_details"] = {"reason": reason}
+    run["usage"] = records.usage(run["_prompt"], run["_completion"])
+    _close_steps(move, status, now)
+    move.emit_run()
+
+
+def _close_steps(move: Move, status: str, now: int) -> None:
+    """Every step loses its expiry; one still open ends with the run."""
+    store = records.steps(move.ctx, move.run["thread_id"], move.run["id"])
+    step_status = {"cancelled": "cancelled", "failed": "failed", "expired": "expired"}.get(status)
+    for step in list(store):
+        closed = dict(step, expires_at=None)
+        if step["status"] == "in_progress" and step_status is not None:
+            closed.pop("_usage", None)
+            closed["status"] = step_status
+            if step_status != "expired":
+                closed[f"{step_status}_at"] = now
+            move.emit_step(f"thread.run.step.{step_status}", closed)
+        store.replace(step["id"], closed)
+
+
+# --- what the responder is told ------------------------------------------------------------
+
+
+def _reply_context(move: Move) -> ReplyContext:
+    ctx, run = move.ctx, move.run
+    assistant = ctx.resource.store("assistants").get(run["assistant_id"]) or {
+        "id": run["assistant_id"]
+    }
+    thread_messages = [
+        messages.render(m, ctx.version) for m in messages.store(ctx, run["thread_id"])
+    ]
+    return ReplyContext(
+        run=records.render_run(run, ctx.version),
+        messages=thread_messages,
+        tool_outputs=[dict(output) for output in run["_outputs"]],
+        assistant=dict(assistant),
+        tool_calls=[dict(call) for call in run["_calls"]],
+    )
+
+
+def _prompt_tokens(move: Move) -> int:
+    """Tokens the model reads for a turn: instructions, the thread's messages (as
+    `truncation_strategy` keeps them), the tools and the tool outputs so far."""
+    run = move.run
+    kept = list(messages.store(move.ctx, run["thread_id"]))
+    last = run["truncation_strategy"].get("last_messages")
+    if run["truncation_strategy"]["type"] == "last_messages" and last:
+        kept = kept[-last:]
+    texts = [run["instructions"] or "", json.dumps(run["tools"])]
+    texts += [text_of(message) for message in kept]
+    texts += [output["output"] for output in run["_outputs"]]
+    return sum(count_tokens(text) for text in texts)
+
+
+def _with_output(call: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:
+    if call["type"] != "function":
+        return call
+    return {**call, "function": {**call["function"], "output": given.get(call["id"])}}

@@ -1,0 +1,183 @@
+"""The runs and run steps endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ... import _sse
+from ..._context import Context
+from ..._errors import ApiError
+from ..._http import Response
+from ..._listing import list_page
+from ..._resource import Record
+from .. import _shared, assistants, messages, threads
+from . import engine, records, schema
+from .records import ACTIVE, TERMINAL
+
+POLL_AFTER_MS = "1"  # sent only with the run_polls option: the SDK then barely sleeps
+STEADY = ACTIVE - {"requires_action"}
+
+
+def active_run(ctx: Context, thread_id: str) -> Record | None:
+    """The thread's run that is not finished, if any (at most one: the newest)."""
+    page = records.runs(ctx, thread_id).page(1, descending=True)
+    if not page.items:
+        return None
+    run = engine.expired_if_due(ctx, page.items[0])
+    return run if run["status"] in ACTIVE else None
+
+
+# --- create --------------------------------------------------------------------------------
+
+
+def create(ctx: Context) -> Any:
+    thread_id = ctx.params["thread_id"]
+    threads.find(ctx, thread_id)
+    body = ctx.json()
+    schema.create_body(ctx.version).check(body, "")
+    assistant = _assistant(ctx, body)
+    running = active_run(ctx, thread_id)
+    if running is not None:
+        raise ApiError(f"Thread {thread_id} already has an active run {running['id']}.")
+    for message in body.get("additional_messages") or []:
+        messages.add(ctx, thread_id, message)
+    return _start(ctx, records.new_run(ctx, thread_id, assistant, body, ctx.now()), body, [])
+
+
+def create_thread_and_run(ctx: Context) -> Any:
+    body = ctx.json()
+    schema.create_thread_and_run_body(ctx.version).check(body, "")
+    threads.check(ctx, body.get("thread") or {}, "thread")
+    assistant = _assistant(ctx, body)
+    thread = threads.new(ctx, body.get("thread") or {})
+    created = [("thread.created", threads.render(thread, ctx.version, read=True))]
+    run = records.new_run(ctx, thread["id"], assistant, body, ctx.now())
+    return _start(ctx, run, body, created)
+
+
+def _assistant(ctx: Context, body: dict[str, Any]) -> Record:
+    found = assistants.find(ctx, body["assistant_id"])
+    model = body.get("model")
+    if ctx.deployments is not None and model is not None and model not in ctx.deployments:
+        assistants.check_model({"model": model}, ctx.deployments)
+    return found
+
+
+def _start(ctx: Context, run: Record, body: dict[str, Any], events: list[engine.Event]) -> Any:
+    records.runs(ctx, run["thread_id"]).add(run["id"], run["created_at"], run)
+    if body.get("stream"):
+        engine.stream(ctx, run, events)
+        return _sse.stream(events)
+    return _answer(ctx, run)
+
+
+def _answer(ctx: Context, run: Record) -> Any:
+    shown = records.render_run(run, ctx.version)
+    if ctx.options.run_polls and run["status"] in STEADY:
+        return Response.of_json(shown, headers=(("openai-poll-after-ms", POLL_AFTER_MS),))
+    return shown
+
+
+# --- read, change ----------------------------------------------------------------------------
+
+
+def _run(ctx: Context) -> Record:
+    thread_id = ctx.params["thread_id"]
+    threads.find(ctx, thread_id)
+    return records.find_run(ctx, thread_id, ctx.params["run_id"])
+
+
+def listing(ctx: Context) -> dict[str, Any]:
+    thread_id = ctx.params["thread_id"]
+    threads.find(ctx, thread_id)
+    return list_page(
+        records.runs(ctx, thread_id),
+        ctx.query,
+        kind=records.RUN_KIND,
+        check_id=lambda value, param: _shared.check_id(value, param, records.RUN_PREFIX),
+        render=lambda run: records.render_run(engine.observe(ctx, run), ctx.version),
+    )
+
+
+def retrieve(ctx: Context) -> Any:
+    return _answer(ctx, engine.observe(ctx, _run(ctx)))
+
+
+def modify(ctx: Context) -> Any:
+    run = _run(ctx)
+    body = ctx.json()
+    schema.MODIFY.check(body, "")
+    if "metadata" in body:
+        run = dict(run, metadata=body["metadata"] or {})
+        records.runs(ctx, run["thread_id"]).replace(run["id"], run)
+    return _answer(ctx, run)
+
+
+def cancel(ctx: Context) -> Any:
+    run = engine.expired_if_due(ctx, _run(ctx))
+    if run["status"] in TERMINAL or run["status"] == "cancelling":
+        raise ApiError(f"Cannot cancel run with status '{run['status']}'.")
+    return _answer(ctx, engine.cancel(ctx, run))
+
+
+def submit_tool_outputs(ctx: Context) -> Any:
+    run = _run(ctx)
+    body = ctx.json()
+    schema.SUBMIT.check(body, "")
+    run = engine.expired_if_due(ctx, run)
+    if run["status"] != "requires_action":
+        raise ApiError(f'Runs in status "{run["status"]}" do not accept tool outputs.')
+    outputs = body["tool_outputs"]
+    expected = [call["id"] for call in run["required_action"]["submit_tool_outputs"]["tool_calls"]]
+    got = [output["tool_call_id"] for output in outputs]
+    if sorted(got) != sorted(expected):
+        raise ApiError(f"Expected tool outputs for call_ids {expected!r}, got {got!r}")
+    if body.get("stream"):
+        events: list[engine.Event] = []
+        engine.submit(ctx, run, outputs, events)
+        return _sse.stream(events)
+    return _answer(ctx, engine.submit(ctx, run, outputs, None))
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+
+def _check_include(ctx: Context) -> None:
+    value = ctx.query.get("include[]")
+    if value is not None and value not in schema.INCLUDE_VALUES:
+        raise ApiError(
+            f"Invalid value: '{value}'. Supported values are: '{schema.INCLUDE_VALUES[0]}'.",
+            "include",
+        )
+
+
+def list_steps(ctx: Context) -> dict[str, Any]:
+    _check_include(ctx)
+    run = engine.observe(ctx, _run(ctx))
+    return list_page(
+        records.steps(ctx, run["thread_id"], run["id"]),
+        ctx.query,
+        kind=records.STEP_KIND,
+        check_id=lambda value, param: _shared.check_id(value, param, records.STEP_PREFIX),
+        render=lambda step: records.render_step(step, ctx.version),
+    )
+
+
+def retrieve_step(ctx: Context) -> Record:
+    _check_include(ctx)
+    run = engine.observe(ctx, _run(ctx))
+    return records.render_step(records.find_step(ctx, run, ctx.params["step_id"]), ctx.version)
+
+
+RUN = "/openai/threads/{thread_id}/runs/{run_id}"
+ROUTES = [
+    ("POST", "/openai/threads/runs", create_thread_and_run),
+    ("POST", "/openai/threads/{thread_id}/runs", create),
+    ("GET", "/openai/threads/{thread_id}/runs", listing),
+    ("GET", RUN, retrieve),
+    ("POST", RUN, modify),
+    ("POST", f"{RUN}/cancel", cancel),
+    ("POST", f"{RUN}/submit_tool_outputs", submit_tool_outputs),
+    ("GET", f"{RUN}/steps", list_steps),
+    ("GET", f"{RUN}/steps/{{step_id}}", retrieve_step),
+]

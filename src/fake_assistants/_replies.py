@@ -1,0 +1,220 @@
+"""What the model says: scripted replies, taken in order, and a deterministic default.
+
+Protocol-neutral on purpose: a reply is text, tool calls, an error, code interpreter
+work; the run engine turns it into steps, messages and events.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ._default_reply import default_arguments, default_json, default_text
+
+IncompleteReason = Literal["max_completion_tokens", "max_prompt_tokens"]
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A function call the model makes: `arguments` is sent as a JSON string (a dict is
+    dumped, a string kept)."""
+
+    name: str
+    arguments: str = "{}"
+
+    @staticmethod
+    def of(value: ToolCall | Mapping[str, Any]) -> ToolCall:
+        if isinstance(value, ToolCall):
+            return value
+        unknown = set(value) - {"name", "arguments"}
+        if "name" not in value or unknown:
+            raise TypeError(f"a tool call is {{'name': ..., 'arguments': ...}}, not {value!r}")
+        arguments = value.get("arguments", {})
+        if not isinstance(arguments, str):
+            arguments = json.dumps(arguments)
+        return ToolCall(str(value["name"]), arguments)
+
+
+@dataclass(frozen=True)
+class CodeStep:
+    """A code interpreter call the model makes (the fake runs no code): its input and
+    what it printed."""
+
+    input: str
+    logs: str | None = None
+
+    @staticmethod
+    def of(value: CodeStep | Mapping[str, Any]) -> CodeStep:
+        if isinstance(value, CodeStep):
+            return value
+        return CodeStep(str(value.get("input", "")), value.get("logs"))
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One turn of the model.
+
+    - `text`: the assistant's message.
+    - `tool_calls`: function calls (`[{"name": ..., "arguments": {...}}]`); the run waits
+      in `requires_action` for their outputs. Several are parallel calls.
+    - `error`: the run fails with this `last_error` (`{"code", "message"}`).
+    - `code_interpreter`: code interpreter steps (`[{"input": ..., "logs": ...}]`).
+    - `incomplete`: the run ends `incomplete` for this reason.
+    - `expire`: the run ends `expired`, as if the model never answered in time.
+    - `hold`: the run stays `in_progress` until `fake.release()`; then this reply goes on.
+    """
+
+    text: str | None = None
+    tool_calls: Sequence[ToolCall | Mapping[str, Any]] = ()
+    error: Mapping[str, str] | None = None
+    code_interpreter: Sequence[CodeStep | Mapping[str, Any]] = ()
+    incomplete: IncompleteReason | None = None
+    expire: bool = False
+    hold: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tool_calls", tuple(ToolCall.of(c) for c in self.tool_calls))
+        steps = tuple(CodeStep.of(s) for s in self.code_interpreter)
+        object.__setattr__(self, "code_interpreter", steps)
+        if self.error is not None and set(self.error) - {"code", "message"}:
+            raise TypeError(f"error is {{'code': ..., 'message': ...}}, not {self.error!r}")
+        if self.incomplete not in (None, "max_completion_tokens", "max_prompt_tokens"):
+            raise ValueError("incomplete: 'max_completion_tokens' or 'max_prompt_tokens'")
+
+    @property
+    def calls(self) -> tuple[ToolCall, ...]:
+        return tuple(ToolCall.of(c) for c in self.tool_calls)
+
+    @property
+    def code_steps(self) -> tuple[CodeStep, ...]:
+        return tuple(CodeStep.of(s) for s in self.code_interpreter)
+
+
+@dataclass(frozen=True)
+class ReplyContext:
+    """What a reply function (`fake.add_reply(fn)`) is given.
+
+    `run`: the run as the API shows it; `messages`: the thread's messages, oldest first,
+    as the API shows them; `tool_outputs`: the outputs submitted so far in this run
+    (`{"tool_call_id", "output"}`); `assistant`: the run's assistant; `tool_calls`: the
+    function calls made so far in this run (`{"id", "name", "arguments"}`).
+    """
+
+    run: dict[str, Any]
+    messages: list[dict[str, Any]]
+    tool_outputs: list[dict[str, Any]]
+    assistant: dict[str, Any]
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def question(self) -> str:
+        """The text of the newest user message ("" when there is none)."""
+        for message in reversed(self.messages):
+            if message["role"] == "user":
+                return text_of(message)
+        return ""
+
+
+ReplyFunction = Callable[[ReplyContext], "str | Reply"]
+
+
+@dataclass
+class _Queued:
+    source: str | Reply | ReplyFunction
+    assistant_id: str | None
+    thread_id: str | None
+
+    def fits(self, run: Mapping[str, Any]) -> bool:
+        return self.assistant_id in (None, run["assistant_id"]) and self.thread_id in (
+            None,
+            run["thread_id"],
+        )
+
+
+@dataclass
+class Replies:
+    """The scripted replies, first in first out; the default answers when none fits."""
+
+    seed: object = 0
+    _queue: list[_Queued] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(
+        self,
+        source: str | Reply | ReplyFunction,
+        assistant_id: str | None = None,
+        thread_id: str | None = None,
+    ) -> None:
+        with self._lock:
+            self._queue.append(_Queued(source, assistant_id, thread_id))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queue.clear()
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    def next(self, ctx: ReplyContext) -> Reply:
+        """The reply for the model's next turn in this run."""
+        with self._lock:
+            found = next((q for q in self._queue if q.fits(ctx.run)), None)
+            if found is not None:
+                self._queue.remove(found)
+        if found is None:
+            return self.default(ctx)
+        return as_reply(found.source(ctx) if callable(found.source) else found.source)
+
+    def default(self, ctx: ReplyContext) -> Reply:
+        """Deterministic and derived from the conversation; honours `tool_choice` (a
+        forced function is called with arguments valid for its `parameters`, on the
+        run's first turn) and a json response format."""
+        forced = forced_function(ctx)
+        if forced is not None:
+            parameters = forced.get("parameters")
+            return Reply(tool_calls=[ToolCall(forced["name"], default_arguments(parameters))])
+        response_format = ctx.run.get("response_format")
+        if isinstance(response_format, dict) and response_format["type"] != "text":
+            schema = response_format.get("json_schema", {}).get("schema")
+            return Reply(text=default_json(schema, self.seed, ctx.question))
+        return Reply(text=default_text(self.seed, ctx.question, named_outputs(ctx)))
+
+
+def as_reply(value: str | Reply) -> Reply:
+    if isinstance(value, Reply):
+        return value
+    if isinstance(value, str):
+        return Reply(text=value)
+    raise TypeError(f"a reply function returns a str or a Reply, not {type(value).__name__}")
+
+
+def forced_function(ctx: ReplyContext) -> dict[str, Any] | None:
+    """The function `tool_choice` makes the model call on the run's first turn, if any."""
+    if ctx.tool_outputs:
+        return None  # forced once: after outputs the model answers
+    choice = ctx.run.get("tool_choice")
+    functions = [t["function"] for t in ctx.run.get("tools", []) if t["type"] == "function"]
+    if choice == "required" and functions:
+        return dict(functions[0])
+    if isinstance(choice, dict) and choice.get("type") == "function":
+        name = choice["function"]["name"]
+        return next((dict(f) for f in functions if f["name"] == name), {"name": name})
+    return None
+
+
+def named_outputs(ctx: ReplyContext) -> list[dict[str, str]]:
+    """The tool outputs with the name of the function each answers, for the default text."""
+    names = {call["id"]: call["name"] for call in ctx.tool_calls}
+    return [
+        {**output, "name": names.get(output["tool_call_id"], "the tool")}
+        for output in ctx.tool_outputs
+    ]
+
+
+def text_of(message: Mapping[str, Any]) -> str:
+    """The text parts of a message, joined."""
+    parts = [p["text"]["value"] for p in message.get("content", []) if p["type"] == "text"]
+    return "\n".join(parts)
