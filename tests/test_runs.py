@@ -657,6 +657,27 @@ def test_unknown_objects_are_404(fake: FakeAssistants, sdk: openai.AzureOpenAI) 
     assert no_step.value.body == refusal("No run step found with id 'step_missing'.")
 
 
+@pytest.mark.parametrize(
+    "query",
+    [{"limit": 0}, {"order": "sideways"}, {"after": "step_missing"}, {"before": "x"}],
+    ids=["limit", "order", "unknown-cursor", "bad-cursor"],
+)
+def test_a_refused_step_request_does_not_move_the_run(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI, query: dict[str, Any]
+) -> None:
+    """Found by the fuzz tests: listing or reading steps observes the run, and did so
+    before checking the query or the step id, so a 400 or 404 moved a queued run on."""
+    thread_id = thread_with(sdk)
+    run = sdk.beta.threads.runs.create(thread_id=thread_id, assistant_id=assistant(sdk))
+    with pytest.raises(openai.APIStatusError):
+        sdk.beta.threads.runs.steps.list(run.id, thread_id=thread_id, **query)
+    with pytest.raises(openai.NotFoundError):
+        sdk.beta.threads.runs.steps.retrieve("step_missing", thread_id=thread_id, run_id=run.id)
+    stored = fake.service.resources["res.openai.azure.com"].store("threads", thread_id, "runs")
+    assert stored.get(run.id)["status"] == "queued"  # type: ignore[index]
+    assert sdk.beta.threads.runs.steps.list(run.id, thread_id=thread_id).data != []
+
+
 def test_modify_takes_metadata_only(fake: FakeAssistants, sdk: openai.AzureOpenAI) -> None:
     thread_id = thread_with(sdk)
     run = sdk.beta.threads.runs.create_and_poll(thread_id=thread_id, assistant_id=assistant(sdk))

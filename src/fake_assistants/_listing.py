@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ._errors import InvalidParam, InvalidType, NotFound
@@ -42,15 +43,24 @@ def _far_out_of_range(text: str) -> InvalidParam:
     return InvalidParam("limit", detail, "integer_above_max_value")
 
 
-def list_page(
+@dataclass(frozen=True, slots=True)
+class PageQuery:
+    """A list request's checked parameters."""
+
+    limit: int
+    descending: bool
+    after: str | None
+    before: str | None
+
+
+def read_query(
     store: OrderedStore[T],
     query: Mapping[str, str],
     *,
     kind: str,
     check_id: Callable[[str, str], None],
-    render: Callable[[T], dict[str, Any]],
-) -> dict[str, Any]:
-    """One page of `store` as the service lists it, from the request's query."""
+) -> PageQuery:
+    """The list parameters of a request, checked against `store` (cursors must be known)."""
     limit = parse_limit(query.get("limit"))
     order = query.get("order") or "desc"
     ORDER.check(order, "order")
@@ -60,7 +70,26 @@ def list_page(
             check_id(cursor, name)
             if not store.knows(cursor):
                 raise NotFound(kind, cursor)
-    page = store.page(limit, order == "desc", cursors["after"], cursors["before"])
+    return PageQuery(limit, order == "desc", cursors["after"], cursors["before"])
+
+
+def list_page(
+    store: OrderedStore[T],
+    query: Mapping[str, str],
+    *,
+    kind: str,
+    check_id: Callable[[str, str], None],
+    render: Callable[[T], dict[str, Any]],
+) -> dict[str, Any]:
+    """One page of `store` as the service lists it, from the request's query."""
+    return page_of(store, read_query(store, query, kind=kind, check_id=check_id), render)
+
+
+def page_of(
+    store: OrderedStore[T], wanted: PageQuery, render: Callable[[T], dict[str, Any]]
+) -> dict[str, Any]:
+    """The list envelope of one page, from parameters `read_query()` checked."""
+    page = store.page(wanted.limit, wanted.descending, wanted.after, wanted.before)
     data = [render(item) for item in page.items]
     return {
         "object": "list",

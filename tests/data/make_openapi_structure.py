@@ -1,7 +1,7 @@
 """Makes `openapi-assistants-structure.json` from the Azure 2024-05-01-preview spec.
 
-Keeps the five assistants operations (paths `/assistants` and `/assistants/{assistant_id}`)
-and the schemas they reach by `$ref`, with every `description`, `summary`, `example`,
+Keeps the assistants, threads, messages, runs and run steps operations (`PATHS`) and the
+schemas they reach by `$ref`, with every `description`, `summary`, `example`,
 `examples`, `x-ms-examples` and `title` keyword removed: the structure only. Property
 names are kept, even where a property is called `description` or `title`.
 
@@ -30,7 +30,21 @@ DEFAULT_SOURCE = (
     / "openapi"
     / "azure-2024-05-01-preview-assistants.json"
 )
-PATHS = ("/assistants", "/assistants/{assistant_id}")
+PATHS = (
+    "/assistants",
+    "/assistants/{assistant_id}",
+    "/threads",
+    "/threads/{thread_id}",
+    "/threads/{thread_id}/messages",
+    "/threads/{thread_id}/messages/{message_id}",
+    "/threads/runs",
+    "/threads/{thread_id}/runs",
+    "/threads/{thread_id}/runs/{run_id}",
+    "/threads/{thread_id}/runs/{run_id}/submit_tool_outputs",
+    "/threads/{thread_id}/runs/{run_id}/cancel",
+    "/threads/{thread_id}/runs/{run_id}/steps",
+    "/threads/{thread_id}/runs/{run_id}/steps/{step_id}",
+)
 DROPPED = frozenset({"description", "summary", "example", "examples", "x-ms-examples", "title"})
 SCHEMA_REF = "#/components/schemas/"
 

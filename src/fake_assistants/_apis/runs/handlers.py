@@ -8,7 +8,7 @@ from ... import _sse
 from ..._context import Context
 from ..._errors import ApiError
 from ..._http import Response
-from ..._listing import list_page
+from ..._listing import list_page, page_of, read_query
 from ..._resource import Record
 from .. import _shared, assistants, messages, threads
 from . import engine, records, schema
@@ -152,21 +152,29 @@ def _check_include(ctx: Context) -> None:
 
 
 def list_steps(ctx: Context) -> dict[str, Any]:
+    """The run's steps. The query is checked before the run is observed: a refused
+    request must not move the run on."""
     _check_include(ctx)
-    run = engine.observe(ctx, _run(ctx))
-    return list_page(
-        records.steps(ctx, run["thread_id"], run["id"]),
+    run = _run(ctx)
+    store = records.steps(ctx, run["thread_id"], run["id"])
+    wanted = read_query(
+        store,
         ctx.query,
         kind=records.STEP_KIND,
         check_id=lambda value, param: _shared.check_id(value, param, records.STEP_PREFIX),
-        render=lambda step: records.render_step(step, ctx.version),
     )
+    engine.observe(ctx, run)
+    return page_of(store, wanted, lambda step: records.render_step(step, ctx.version))
 
 
 def retrieve_step(ctx: Context) -> Record:
+    """One step; an unknown step id is refused before the run is observed."""
     _check_include(ctx)
-    run = engine.observe(ctx, _run(ctx))
-    return records.render_step(records.find_step(ctx, run, ctx.params["step_id"]), ctx.version)
+    step_id = ctx.params["step_id"]
+    run = _run(ctx)
+    records.find_step(ctx, run, step_id)
+    run = engine.observe(ctx, run)
+    return records.render_step(records.find_step(ctx, run, step_id), ctx.version)
 
 
 RUN = "/openai/threads/{thread_id}/runs/{run_id}"
