@@ -41,11 +41,13 @@ class Move:
             self.events.append((name, dict(payload)))
 
     def emit_step(self, name: str, step: Record) -> None:
-        self.emit(name, records.render_step(step, self.ctx.version))
+        if self.events is not None:  # rendered only for a stream
+            self.emit(name, records.render_step(step, self.ctx.version))
 
     def emit_run(self) -> None:
-        status = self.run["status"]
-        self.emit(f"thread.run.{status}", records.render_run(self.run, self.ctx.version, True))
+        if self.events is not None:
+            status = self.run["status"]
+            self.emit(f"thread.run.{status}", records.render_run(self.run, self.ctx.version, True))
 
     def save(self) -> Record:
         records.runs(self.ctx, self.run["thread_id"]).replace(self.run["id"], self.run)
@@ -241,6 +243,8 @@ def _within_budget(move: Move, text: str) -> tuple[str, bool]:
 
 
 def _text_deltas(move: Move, message_id: str, text: str) -> None:
+    if move.events is None:
+        return
     for index, chunk in enumerate(_CHUNK.findall(text)):
         part: dict[str, Any] = {"index": 0, "type": "text", "text": {"value": chunk}}
         if index == 0:
