@@ -34,6 +34,7 @@ from test_fuzz_requests import (
     OPTIONS,
     QUERY_VALUES,
     RESPONSE_FORMATS,
+    SEED_FILE_ID,
     SEEDED_IDS,
     TEXT,
     TOOL_RESOURCES,
@@ -81,7 +82,7 @@ def new_world(**options: Any) -> FakeAssistants:
             {"role": "assistant", "content": [{"type": "text", "text": "yo"}]},
         ],
         metadata={"team": "fuzz"},
-        tool_resources={"code_interpreter": {"file_ids": ["assistant-abc"]}},
+        tool_resources={"code_interpreter": {"file_ids": [SEED_FILE_ID]}},
     )["id"]
     runs = fake.threads[done].runs
     runs.retrieve(runs.create(assistant_id=SEEDED_IDS[0])["id"])  # observed: it completes
@@ -235,7 +236,7 @@ ATTACHMENTS = st.one_of(
         st.fixed_dictionaries(
             {},
             optional={
-                "file_id": st.one_of(st.just("assistant-abc"), TEXT, JSON_VALUES),
+                "file_id": st.one_of(st.just(SEED_FILE_ID), TEXT, JSON_VALUES),
                 "tools": st.one_of(
                     st.lists(
                         st.sampled_from(
@@ -329,7 +330,7 @@ GOOD_PARTS = st.lists(
         [
             {"type": "text", "text": "look"},
             {"type": "image_url", "image_url": {"url": "https://x/a.png", "detail": "low"}},
-            {"type": "image_file", "image_file": {"file_id": "assistant-abc"}},
+            {"type": "image_file", "image_file": {"file_id": SEED_FILE_ID}},
         ]
     ),
     min_size=1,

@@ -172,9 +172,9 @@ SEED_BODIES: tuple[dict[str, Any], ...] = (
             {"type": "file_search"},
             {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}},
         ],
-        "tool_resources": {
-            "code_interpreter": {"file_ids": ["assistant-abc"]},
-            "file_search": {"vector_store_ids": ["vs_abc"]},
+        "tool_resources": {  # the seeded file and store (references must exist)
+            "code_interpreter": {"file_ids": ["<file>"]},
+            "file_search": {"vector_store_ids": ["<store>"]},
         },
         "metadata": {"k": "v"},
         "temperature": 0.5,
@@ -196,7 +196,8 @@ OPTIONS = st.sampled_from([{}, STRICT_OPTIONS])
 
 
 def new_fake(**options: Any) -> FakeAssistants:
-    """A fake with the api-key option set and three stored assistants (same ids each time)."""
+    """A fake with the api-key option set, a file, a vector store and three stored
+    assistants (same ids each time)."""
     fake = FakeAssistants(
         endpoint=f"https://{HOST}",
         api_key=KEY,
@@ -204,12 +205,17 @@ def new_fake(**options: Any) -> FakeAssistants:
         clock=lambda: NOW,
         **options,
     )
+    file_id = fake.files.upload("seeded file", filename="seed.txt")["id"]
+    store_id = fake.vector_stores.create(name="seed")["id"]
     for body in SEED_BODIES:
-        fake.assistants.create(**body)
+        text = json.dumps(body).replace("<file>", file_id).replace("<store>", store_id)
+        fake.assistants.create(**json.loads(text))
     return fake
 
 
 SEEDED_IDS: tuple[str, ...] = tuple(a["id"] for a in new_fake().assistants.list())
+SEED_FILE_ID: str = new_fake().files.list()[0]["id"]
+SEED_STORE_ID: str = new_fake().vector_stores.list()[0]["id"]
 UNKNOWN_ID = "asst_" + "Z" * 24
 
 

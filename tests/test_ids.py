@@ -87,7 +87,7 @@ def test_the_global_random_state_is_neither_used_nor_touched() -> None:
 def test_an_issued_id_is_never_issued_again(monkeypatch: pytest.MonkeyPatch) -> None:
     factory = IdFactory("dup")
     draws = iter(["A" * 24, "A" * 24, "B" * 24])
-    monkeypatch.setattr(factory._objects, "choices", lambda *a, **k: list(next(draws)))
+    monkeypatch.setattr(factory, "_draw", lambda alphabet, length: next(draws))
     assert factory.new("asst_") == "asst_" + "A" * 24
     assert factory.new("asst_") == "asst_" + "B" * 24
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -817,11 +818,51 @@ SEEDED = {
 }
 
 
-@functools.cache
-def next_ids() -> tuple[str, str]:
-    """The first two assistant ids a fresh fake gives: seeded, then the next create."""
-    fake = fake_assistants.FakeAssistants(endpoint=ENDPOINT)
-    return fake.assistants.create(model="m")["id"], fake.assistants.create(model="m")["id"]
+PLACEHOLDER = re.compile(r"(assistant-\d+|f\d+|vs_\d+)")
+
+
+def realise(fake: fake_assistants.FakeAssistants, value: Any, made: dict[str, str]) -> Any:
+    """`value` with placeholder ids (`assistant-3`, `f17`, `vs_1`) replaced by files and
+    vector stores made in `fake`, since references must exist. All `f<n>` share one file
+    (10,000 of them need not be 10,000 uploads)."""
+    if isinstance(value, dict):
+        return {key: realise(fake, item, made) for key, item in value.items()}
+    if isinstance(value, list):
+        return [realise(fake, item, made) for item in value]
+    if not isinstance(value, str) or PLACEHOLDER.fullmatch(value) is None:
+        return value
+    if value.startswith("vs_"):
+        key, make = value, lambda: fake.vector_stores.create()["id"]
+    else:
+        key = "f" if value.startswith("f") else value
+        make = lambda: fake.files.upload(value, filename=f"{key}.txt")["id"]  # noqa: E731
+    if key not in made:
+        made[key] = make()
+    return made[key]
+
+
+@dataclass
+class Prepared:
+    fake: fake_assistants.FakeAssistants
+    body: dict[str, Any]
+    shows: dict[str, Any] | None
+    seeded_id: str
+
+
+def prepare(case: Case) -> Prepared:
+    """A fake with the files and stores the case names, then the seeded assistant."""
+    fake = fake_assistants.FakeAssistants(
+        endpoint=ENDPOINT, api_version=case.version, clock=lambda: NOW
+    )
+    made: dict[str, str] = {}
+    body = realise(fake, case.body(), made)
+    shows = None if case.shows is None else realise(fake, dict(case.shows), made)
+    return Prepared(fake, body, shows, fake.assistants.create(**SEEDED)["id"])
+
+
+def next_id(case: Case) -> str:
+    """The id the next assistant of a case's fake gets when nothing else was made."""
+    return prepare(case).fake.assistants.create(model="m")["id"]
 
 
 @functools.cache
@@ -883,9 +924,12 @@ def call_httpx(method: str, path: str, version: str, **options: Any) -> Outcome:
 
 
 def send(
-    fake: fake_assistants.FakeAssistants, transport: str, case: Case, seeded_id: str
+    fake: fake_assistants.FakeAssistants,
+    transport: str,
+    case: Case,
+    seeded_id: str,
+    body: dict[str, Any],
 ) -> Outcome:
-    body = case.body()
     if transport == "httpx":
         path = "/assistants" if case.op == "create" else f"/assistants/{seeded_id}"
         return call_httpx("POST", path, case.version, content=json.dumps(body))
@@ -920,33 +964,32 @@ def matches(expected: Any, actual: Any) -> bool:
 @pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_body_limit(transport: str, case: Case) -> None:
-    with fake_assistants.mock(
-        endpoint=ENDPOINT, api_version=case.version, clock=lambda: NOW
-    ) as fake:
-        seeded_id = fake.assistants.create(**SEEDED)["id"]
+    prepared = prepare(case)
+    with prepared.fake as fake:
+        seeded_id = prepared.seeded_id
         before = snapshot(fake, seeded_id)
 
-        outcome = send(fake, transport, case, seeded_id)
+        outcome = send(fake, transport, case, seeded_id, prepared.body)
 
         if case.error is not None:
             assert (outcome.status, outcome.payload) == (400, case.error)
             assert snapshot(fake, seeded_id) == before
             # nothing was half-made: the next id is the one a clean store would give
-            assert fake.assistants.create(model="m")["id"] == next_ids()[1]
+            assert fake.assistants.create(model="m")["id"] == next_id(case)
             return
 
         assert outcome.status == 200, outcome.payload
         shown = outcome.payload
         assert fake.assistants.retrieve(shown["id"]) == shown
         if case.op == "create":
-            assert shown["id"] == next_ids()[1]
+            assert shown["id"] == next_id(case)
             assert shown["created_at"] == NOW
             assert [a["id"] for a in fake.assistants.list()] == [seeded_id, shown["id"]]
             assert fake.assistants.retrieve(seeded_id) == before[1]
         else:
             assert shown["id"] == seeded_id
             assert len(fake.assistants) == 1
-        expected = dict(case.shows if case.shows is not None else case.body())
+        expected = dict(prepared.shows if prepared.shows is not None else prepared.body)
         if isinstance(expected.get("tools"), list):
             expected["tools"] = stored_tools(expected["tools"])
         if "tool_resources" in expected and not callable(expected["tool_resources"]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 import openai
 import pytest
@@ -39,8 +40,8 @@ FULL = {
         },
     ],
     "tool_resources": {
-        "code_interpreter": {"file_ids": ["assistant-abc"]},
-        "file_search": {"vector_store_ids": ["vs_abc"]},
+        "code_interpreter": {"file_ids": []},
+        "file_search": {"vector_store_ids": []},
     },
     "metadata": {"team": "math"},
     "temperature": 0.5,
@@ -53,6 +54,19 @@ FULL = {
 def sdk(fake_assistants: FakeAssistants) -> openai.AzureOpenAI:
     """A client for the default endpoint, with the fake active."""
     return client()
+
+
+@pytest.fixture
+def full(fake_assistants: FakeAssistants) -> dict[str, Any]:
+    """FULL with a real file and vector store in `tool_resources` (references are checked)."""
+    resource = fake_assistants.resource(ENDPOINT)
+    file_id = resource.files.upload("data", filename="data.txt")["id"]
+    store_id = resource.vector_stores.create()["id"]
+    resources = {
+        "code_interpreter": {"file_ids": [file_id]},
+        "file_search": {"vector_store_ids": [store_id]},
+    }
+    return {**FULL, "tool_resources": resources}
 
 
 def created(sdk: openai.AzureOpenAI, **fields: object) -> dict:
@@ -81,16 +95,18 @@ def test_create_answers_200_with_every_v2_field_and_its_default(sdk: openai.Azur
     assert raw.parse().id == body["id"]
 
 
-def test_create_echoes_every_sent_field(sdk: openai.AzureOpenAI) -> None:
-    body = created(sdk, **FULL)
+def test_create_echoes_every_sent_field(sdk: openai.AzureOpenAI, full: dict[str, Any]) -> None:
+    body = created(sdk, **full)
 
-    shown = {**FULL, "tools": stored_tools(FULL["tools"])}
-    assert {key: body[key] for key in FULL} == shown
+    shown = {**full, "tools": stored_tools(full["tools"])}
+    assert {key: body[key] for key in full} == shown
     assert body["object"] == "assistant"
 
 
-def test_retrieve_returns_what_create_returned(sdk: openai.AzureOpenAI) -> None:
-    body = created(sdk, **FULL)
+def test_retrieve_returns_what_create_returned(
+    sdk: openai.AzureOpenAI, full: dict[str, Any]
+) -> None:
+    body = created(sdk, **full)
 
     raw = sdk.beta.assistants.with_raw_response.retrieve(body["id"])
 
@@ -118,9 +134,9 @@ def test_retrieve_returns_what_create_returned(sdk: openai.AzureOpenAI) -> None:
     ],
 )
 def test_update_changes_only_the_fields_sent(
-    sdk: openai.AzureOpenAI, field: str, value: object
+    sdk: openai.AzureOpenAI, full: dict[str, Any], field: str, value: object
 ) -> None:
-    before = created(sdk, **FULL)
+    before = created(sdk, **full)
 
     raw = sdk.beta.assistants.with_raw_response.update(before["id"], **{field: value})
 
@@ -130,8 +146,10 @@ def test_update_changes_only_the_fields_sent(
     assert retrieved == {**before, field: value}
 
 
-def test_update_with_no_fields_changes_nothing(sdk: openai.AzureOpenAI) -> None:
-    before = created(sdk, **FULL)
+def test_update_with_no_fields_changes_nothing(
+    sdk: openai.AzureOpenAI, full: dict[str, Any]
+) -> None:
+    before = created(sdk, **full)
 
     after = sdk.beta.assistants.with_raw_response.update(before["id"]).http_response.json()
 
@@ -417,8 +435,10 @@ def test_unknown_body_field_is_rejected(sdk: openai.AzureOpenAI) -> None:
     assert list(sdk.beta.assistants.list()) == []
 
 
-def test_bad_update_leaves_the_assistant_unchanged(sdk: openai.AzureOpenAI) -> None:
-    before = created(sdk, **FULL)
+def test_bad_update_leaves_the_assistant_unchanged(
+    sdk: openai.AzureOpenAI, full: dict[str, Any]
+) -> None:
+    before = created(sdk, **full)
 
     with pytest.raises(openai.BadRequestError):
         sdk.beta.assistants.update(before["id"], name="ok", temperature=3)

@@ -35,6 +35,16 @@ def sdk() -> openai.AzureOpenAI:
 
 
 @pytest.fixture
+def real(fake: FakeAssistants) -> dict[str, str]:
+    """Real ids for the names the tests use: references must exist in the resource."""
+    made = {name: fake.files.upload(name, filename=f"{name}.txt")["id"] for name in FILES}
+    return {**made, "vs_1": fake.vector_stores.create()["id"]}
+
+
+FILES = ("assistant-1", "assistant-2", "assistant-img")
+
+
+@pytest.fixture
 async def async_sdk() -> AsyncIterator[openai.AsyncAzureOpenAI]:
     async with async_client() as opened:
         yield opened
@@ -64,7 +74,7 @@ def texts(page: Any) -> list[str]:
 
 
 def test_create_shows_messages_metadata_and_tool_resources(
-    fake: FakeAssistants, sdk: openai.AzureOpenAI
+    fake: FakeAssistants, sdk: openai.AzureOpenAI, real: dict[str, str]
 ) -> None:
     thread = sdk.beta.threads.create(
         messages=[
@@ -73,15 +83,15 @@ def test_create_shows_messages_metadata_and_tool_resources(
         ],
         metadata={"team": "a"},
         tool_resources={
-            "code_interpreter": {"file_ids": ["assistant-1"]},
-            "file_search": {"vector_stores": [{"file_ids": ["assistant-2"]}]},
+            "code_interpreter": {"file_ids": [real["assistant-1"]]},
+            "file_search": {"vector_stores": [{"file_ids": [real["assistant-2"]]}]},
         },
     )
     assert thread.id.startswith("thread_") and len(thread.id) == 31
     assert thread.metadata == {"team": "a"}
     resources = thread.tool_resources
     assert resources is not None and resources.code_interpreter is not None
-    assert resources.code_interpreter.file_ids == ["assistant-1"]
+    assert resources.code_interpreter.file_ids == [real["assistant-1"]]
     assert resources.file_search is not None
     (store_id,) = resources.file_search.vector_store_ids or []
     assert store_id.startswith("vs_")  # the helper made a vector store
@@ -107,20 +117,21 @@ def test_retrieve_shows_the_empty_code_interpreter_entry_create_and_modify_leave
 
 
 def test_modify_replaces_metadata_and_the_resources_sent(
-    fake: FakeAssistants, sdk: openai.AzureOpenAI
+    fake: FakeAssistants, sdk: openai.AzureOpenAI, real: dict[str, str]
 ) -> None:
     thread = sdk.beta.threads.create(
-        metadata={"a": "1"}, tool_resources={"code_interpreter": {"file_ids": ["assistant-1"]}}
+        metadata={"a": "1"},
+        tool_resources={"code_interpreter": {"file_ids": [real["assistant-1"]]}},
     )
     updated = sdk.beta.threads.update(
         thread.id,
         metadata={"b": "2"},
-        tool_resources={"file_search": {"vector_store_ids": ["vs_1"]}},
+        tool_resources={"file_search": {"vector_store_ids": [real["vs_1"]]}},
     )
     assert updated.metadata == {"b": "2"}
     assert updated.model_dump()["tool_resources"] == {
-        "code_interpreter": {"file_ids": ["assistant-1"]},
-        "file_search": {"vector_store_ids": ["vs_1"]},
+        "code_interpreter": {"file_ids": [real["assistant-1"]]},
+        "file_search": {"vector_store_ids": [real["vs_1"]]},
     }
     assert sdk.beta.threads.retrieve(thread.id).metadata == {"b": "2"}
 
@@ -178,14 +189,14 @@ def test_a_message_has_the_rest_shape_without_status_keys(
 
 
 def test_content_parts_and_attachments_come_back_as_sent(
-    fake: FakeAssistants, sdk: openai.AzureOpenAI
+    fake: FakeAssistants, sdk: openai.AzureOpenAI, real: dict[str, str]
 ) -> None:
     thread = sdk.beta.threads.create()
     image_url = {"type": "image_url", "image_url": {"url": "https://x/a.png", "detail": "auto"}}
-    image_file = {"type": "image_file", "image_file": {"file_id": "assistant-img"}}
+    image_file = {"type": "image_file", "image_file": {"file_id": real["assistant-img"]}}
     attachments = [
-        {"file_id": "assistant-1", "tools": [{"type": "code_interpreter"}]},
-        {"file_id": "assistant-2", "tools": [{"type": "file_search"}]},
+        {"file_id": real["assistant-1"], "tools": [{"type": "code_interpreter"}]},
+        {"file_id": real["assistant-2"], "tools": [{"type": "file_search"}]},
     ]
     message = sdk.beta.threads.messages.create(
         thread.id,

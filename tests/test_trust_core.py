@@ -252,13 +252,14 @@ def test_function_tools_come_back_normalised_in_the_captured_key_order() -> None
 
 
 def test_code_interpreter_brings_its_resource_entry() -> None:
-    with fake_assistants.mock(endpoint=ENDPOINT):
+    with fake_assistants.mock(endpoint=ENDPOINT) as fake:
         sdk = client()
+        file_id = fake.files.upload("data")["id"]
         bare = sdk.beta.assistants.create(model="m", tools=[{"type": "code_interpreter"}])
         files = sdk.beta.assistants.create(
             model="m",
             tools=[{"type": "code_interpreter"}],
-            tool_resources={"code_interpreter": {"file_ids": ["assistant-1"]}},
+            tool_resources={"code_interpreter": {"file_ids": [file_id]}},
         )
         plain = sdk.beta.assistants.create(model="m")
         added = sdk.beta.assistants.update(plain.id, tools=[{"type": "code_interpreter"}])
@@ -267,7 +268,7 @@ def test_code_interpreter_brings_its_resource_entry() -> None:
         "code_interpreter": {"file_ids": []}
     }
     assert files.tool_resources.model_dump(exclude_unset=True) == {
-        "code_interpreter": {"file_ids": ["assistant-1"]}
+        "code_interpreter": {"file_ids": [file_id]}
     }
     assert plain.tool_resources is not None and added.tool_resources is not None
     assert plain.tool_resources.model_dump(exclude_unset=True) == {}

@@ -21,7 +21,7 @@ from ._options import JOURNAL_LIMIT, Clock, Options
 from ._replies import Reply, ReplyFunction
 from ._service import CallList, Service
 from ._versions import ASSISTANTS_VERSIONS, LATEST
-from ._views import UNNAMED, Collection, ResourceView
+from ._views import UNNAMED, Collection, Files, ResourceView
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -56,6 +56,7 @@ class FakeAssistants:
         report_unsupported: bool = True,
         journal_limit: int | None = JOURNAL_LIMIT,
         run_polls: int = 0,
+        ingestion_polls: int = 0,
     ) -> None:
         # Iterables become tuples once, so copy() can build the same fake again.
         endpoint = endpoint if endpoint is None or isinstance(endpoint, str) else tuple(endpoint)
@@ -73,6 +74,7 @@ class FakeAssistants:
             report_unsupported=report_unsupported,
             journal_limit=journal_limit,
             run_polls=run_polls,
+            ingestion_polls=ingestion_polls,
         )
         if api_version not in ASSISTANTS_VERSIONS:
             raise ValueError(f"api_version: unknown assistants api-version {api_version!r}")
@@ -321,6 +323,16 @@ class FakeAssistants:
     def threads(self) -> Collection:
         """The threads of the default resource: `fake.threads[thread_id].messages`."""
         return self.resource().threads
+
+    @property
+    def files(self) -> Files:
+        """The files of the default resource: `fake.files.upload(data, filename)`."""
+        return self.resource().files
+
+    @property
+    def vector_stores(self) -> Collection:
+        """The vector stores of the default resource."""
+        return self.resource().vector_stores
 
     def _default_netloc(self) -> str | None:
         """The resource meant when none is named; None while no resource is known yet."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import string
-import uuid
 
 ALPHABET = string.ascii_letters + string.digits
+HEX = "0123456789abcdef"
+_ALNUM = bytes.maketrans(b"+/", b"Zz")  # base64's two symbols read as letters
 ID_LENGTH = 24
 
 
@@ -22,13 +24,28 @@ class IdFactory:
         self._requests = random.Random(f"requests/{seed}")
         self._issued: set[str] = set()
 
-    def new(self, prefix: str) -> str:
+    def new(self, prefix: str, alphabet: str = ALPHABET, length: int = ID_LENGTH) -> str:
+        """`prefix` + `length` characters of `alphabet` (Azure's batch file ids and batch
+        ids are 32 lower-case hex digits)."""
         while True:
-            candidate = prefix + "".join(self._objects.choices(ALPHABET, k=ID_LENGTH))
+            candidate = prefix + self._draw(alphabet, length)
             if candidate not in self._issued:
                 self._issued.add(candidate)
                 return candidate
 
+    def _draw(self, alphabet: str, length: int) -> str:
+        """Random characters; the common shapes from one draw of bits (every id a request
+        makes costs this, so it is kept cheap)."""
+        if alphabet == ALPHABET and length == ID_LENGTH:
+            raw = self._objects.getrandbits(144).to_bytes(18, "big")
+            return base64.b64encode(raw).translate(_ALNUM).decode()
+        if alphabet == HEX:
+            return f"{self._objects.getrandbits(4 * length):0{length}x}"
+        return "".join(self._objects.choices(alphabet, k=length))
+
     def request_id(self) -> str:
         """A uuid4-shaped id for `x-request-id`; its own stream, so reads never shift ids."""
-        return str(uuid.UUID(int=self._requests.getrandbits(128), version=4))
+        bits = self._requests.getrandbits(128)
+        bits = (bits & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48)
+        text = f"{bits:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"

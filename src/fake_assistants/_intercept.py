@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from ._hosts import host_of, is_azure_host, normal_netloc
 from ._http import Request, Response
-from ._limits import MAX_BODY_BYTES
+from ._limits import body_limit
 
 METHOD = "_send_single_request"
 MODULES = ("httpx", "httpx2")
@@ -367,12 +367,13 @@ def read_body(request: Any) -> bytes:
     streamed body is cut there (and answered 413), not buffered until memory runs out."""
     if hasattr(request, "_content"):  # already in memory
         return bytes(request.read())
+    limit = body_limit(request.headers)
     chunks: list[bytes] = []
     size = 0
     for chunk in request.stream:
         chunks.append(chunk)
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
+        if size > limit:
             break
     return b"".join(chunks)
 
@@ -380,12 +381,13 @@ def read_body(request: Any) -> bytes:
 async def aread_body(request: Any) -> bytes:
     if hasattr(request, "_content"):
         return bytes(await request.aread())
+    limit = body_limit(request.headers)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream:
         chunks.append(chunk)
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
+        if size > limit:
             break
     return b"".join(chunks)
 

@@ -20,26 +20,28 @@ _DECIMAL = re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?"
 _MAX_DIGITS = 30  # beyond this a value is out of range whatever it is; int() has limits
 
 
-def parse_limit(raw: str | None) -> int:
+def parse_limit(raw: str | None, default: int = 20, maximum: int = 100) -> int:
     if raw is None or raw == "":
-        return 20
+        return default
     text = raw.strip()
     if _INTEGER.fullmatch(text) is None:
         got = "a decimal" if _DECIMAL.fullmatch(text) else "a string"
         raise InvalidType("limit", "an integer", got)
     if len(text.lstrip("+-")) > _MAX_DIGITS:
-        raise _far_out_of_range(text)
+        raise _far_out_of_range(text, maximum)
     limit = int(text)
-    LIMIT.check(limit, "limit")
+    (LIMIT if maximum == 100 else Num(minimum=1, maximum=maximum, integer=True)).check(
+        limit, "limit"
+    )
     return limit
 
 
-def _far_out_of_range(text: str) -> InvalidParam:
+def _far_out_of_range(text: str, maximum: int) -> InvalidParam:
     """The range error for a number too long to convert, printed as it was sent."""
     if text.startswith("-"):
         detail = f"integer below minimum value. Expected a value >= 1, but got {text} instead."
         return InvalidParam("limit", detail, "integer_below_min_value")
-    detail = f"integer above maximum value. Expected a value <= 100, but got {text} instead."
+    detail = f"integer above maximum value. Expected a value <= {maximum}, but got {text} instead."
     return InvalidParam("limit", detail, "integer_above_max_value")
 
 
@@ -59,9 +61,15 @@ def read_query(
     *,
     kind: str,
     check_id: Callable[[str, str], None],
+    limits: tuple[int, int] = (20, 100),
+    missing: Callable[[str], Exception] | None = None,
 ) -> PageQuery:
-    """The list parameters of a request, checked against `store` (cursors must be known)."""
-    limit = parse_limit(query.get("limit"))
+    """The list parameters of a request, checked against `store` (cursors must be known).
+
+    `limits` are the default and largest `limit`; `missing` makes the error for a cursor
+    that was never an id of the store (default: `No <kind> found with id ...`).
+    """
+    limit = parse_limit(query.get("limit"), *limits)
     order = query.get("order") or "desc"
     ORDER.check(order, "order")
     cursors = {name: query.get(name) or None for name in ("after", "before")}
@@ -69,7 +77,7 @@ def read_query(
         if cursor is not None:
             check_id(cursor, name)
             if not store.knows(cursor):
-                raise NotFound(kind, cursor)
+                raise (missing or (lambda object_id: NotFound(kind, object_id)))(cursor)
     return PageQuery(limit, order == "desc", cursors["after"], cursors["before"])
 
 
@@ -80,9 +88,12 @@ def list_page(
     kind: str,
     check_id: Callable[[str, str], None],
     render: Callable[[T], dict[str, Any]],
+    limits: tuple[int, int] = (20, 100),
+    missing: Callable[[str], Exception] | None = None,
 ) -> dict[str, Any]:
     """One page of `store` as the service lists it, from the request's query."""
-    return page_of(store, read_query(store, query, kind=kind, check_id=check_id), render)
+    wanted = read_query(store, query, kind=kind, check_id=check_id, limits=limits, missing=missing)
+    return page_of(store, wanted, render)
 
 
 def page_of(

@@ -22,6 +22,7 @@ class Options:
     deployments: frozenset[str] | None = None
     journal_limit: int | None = JOURNAL_LIMIT
     run_polls: int = 0
+    ingestion_polls: int = 0
 
     @staticmethod
     def build(
@@ -34,6 +35,7 @@ class Options:
         deployments: Iterable[str] | None = None,
         journal_limit: int | None = JOURNAL_LIMIT,
         run_polls: int = 0,
+        ingestion_polls: int = 0,
     ) -> Options:
         versions = None if api_versions is None else frozenset(api_versions)
         unknown = sorted((versions or frozenset()) - set(ASSISTANTS_VERSIONS))
@@ -41,8 +43,9 @@ class Options:
             raise ValueError(f"api_versions: unknown assistants api-versions {unknown}")
         if journal_limit is not None and journal_limit < 1:
             raise ValueError("journal_limit: a positive number of calls, or None for no bound")
-        if not isinstance(run_polls, int) or run_polls < 0:
-            raise ValueError("run_polls: a number of observations, 0 or more")
+        for name, polls in (("run_polls", run_polls), ("ingestion_polls", ingestion_polls)):
+            if not isinstance(polls, int) or polls < 0:
+                raise ValueError(f"{name}: a number of observations, 0 or more")
         return Options(
             api_key=api_key,
             ad_token=ad_token,
@@ -52,4 +55,5 @@ class Options:
             deployments=None if deployments is None else frozenset(deployments),
             journal_limit=journal_limit,
             run_polls=run_polls,
+            ingestion_polls=ingestion_polls,
         )

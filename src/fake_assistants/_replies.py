@@ -40,17 +40,30 @@ class ToolCall:
 
 @dataclass(frozen=True)
 class CodeStep:
-    """A code interpreter call the model makes (the fake runs no code): its input and
-    what it printed."""
+    """A code interpreter call the model makes (the fake runs no code): its input, what
+    it printed, the images it drew (PNG bytes) and the files it wrote (`{name: bytes}`).
+    Images and files become `assistants_output` files that download; the answer shows
+    the images as `image_file` parts, and `sandbox:/mnt/data/<name>` in its text gets a
+    `file_path` annotation."""
 
     input: str
     logs: str | None = None
+    images: Sequence[bytes] = ()
+    files: Mapping[str, bytes] = field(default_factory=dict)
 
     @staticmethod
     def of(value: CodeStep | Mapping[str, Any]) -> CodeStep:
         if isinstance(value, CodeStep):
             return value
-        return CodeStep(str(value.get("input", "")), value.get("logs"))
+        unknown = set(value) - {"input", "logs", "images", "files"}
+        if unknown:
+            raise TypeError(f"a code step takes input, logs, images, files; not {sorted(unknown)}")
+        return CodeStep(
+            str(value.get("input", "")),
+            value.get("logs"),
+            tuple(value.get("images", ())),
+            dict(value.get("files", {})),
+        )
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,11 @@ class Reply:
     - `incomplete`: the run ends `incomplete` for this reason.
     - `expire`: the run ends `expired`, as if the model never answered in time.
     - `hold`: the run stays `in_progress` until `fake.release()`; then this reply goes on.
+    - `file_search`: a query: a file_search step searches the run's vector stores, and
+      the answer (`text`, or one the fake composes from the best passage) cites what
+      it found.
+    - `citations`: file ids the answer cites (`【i:j†source】` markers and
+      `file_citation` annotations are added to `text`).
     """
 
     text: str | None = None
@@ -74,11 +92,14 @@ class Reply:
     incomplete: IncompleteReason | None = None
     expire: bool = False
     hold: bool = False
+    file_search: str | None = None
+    citations: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tool_calls", tuple(ToolCall.of(c) for c in self.tool_calls))
         steps = tuple(CodeStep.of(s) for s in self.code_interpreter)
         object.__setattr__(self, "code_interpreter", steps)
+        object.__setattr__(self, "citations", tuple(self.citations))
         if self.error is not None and set(self.error) - {"code", "message"}:
             raise TypeError(f"error is {{'code': ..., 'message': ...}}, not {self.error!r}")
         if self.incomplete not in (None, "max_completion_tokens", "max_prompt_tokens"):
@@ -108,6 +129,9 @@ class ReplyContext:
     tool_outputs: list[dict[str, Any]]
     assistant: dict[str, Any]
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    vector_store_ids: list[str] = field(default_factory=list)  # what file_search searches
+    sandbox: dict[str, str] = field(default_factory=dict)  # /mnt/data/<file_id> -> its name
+    searched: bool = False  # a file_search step ran in this run already
 
     @property
     def question(self) -> str:
@@ -158,15 +182,18 @@ class Replies:
     def __len__(self) -> int:
         return len(self._queue)
 
-    def next(self, ctx: ReplyContext) -> Reply:
-        """The reply for the model's next turn in this run."""
+    def next(self, run: Mapping[str, Any], context: Callable[[], ReplyContext]) -> Reply:
+        """The reply for the model's next turn in `run`. `context` is called only when
+        a reply function or the default needs it (a scripted text does not)."""
         with self._lock:
-            found = next((q for q in self._queue if q.fits(ctx.run)), None)
+            found = next((q for q in self._queue if q.fits(run)), None)
             if found is not None:
                 self._queue.remove(found)
         if found is None:
-            return self.default(ctx)
-        return as_reply(found.source(ctx) if callable(found.source) else found.source)
+            return self.default(context())
+        if callable(found.source):
+            return as_reply(found.source(context()))
+        return as_reply(found.source)
 
     def default(self, ctx: ReplyContext) -> Reply:
         """Deterministic and derived from the conversation; honours `tool_choice` (a
@@ -176,6 +203,8 @@ class Replies:
         if forced is not None:
             parameters = forced.get("parameters")
             return Reply(tool_calls=[ToolCall(forced["name"], default_arguments(parameters))])
+        if searches(ctx):
+            return Reply(file_search=ctx.question)
         response_format = ctx.run.get("response_format")
         if isinstance(response_format, dict) and response_format["type"] != "text":
             schema = response_format.get("json_schema", {}).get("schema")
@@ -189,6 +218,17 @@ def as_reply(value: str | Reply) -> Reply:
     if isinstance(value, str):
         return Reply(text=value)
     raise TypeError(f"a reply function returns a str or a Reply, not {type(value).__name__}")
+
+
+def searches(ctx: ReplyContext) -> bool:
+    """Whether the default model searches the files first: the run has the file_search
+    tool and stores to search, has not searched yet, and `tool_choice` allows it."""
+    choice = ctx.run.get("tool_choice")
+    allowed = choice in ("auto", "required", None) or (
+        isinstance(choice, dict) and choice.get("type") == "file_search"
+    )
+    has_tool = any(tool["type"] == "file_search" for tool in ctx.run.get("tools", []))
+    return allowed and has_tool and bool(ctx.vector_store_ids) and not ctx.searched
 
 
 def forced_function(ctx: ReplyContext) -> dict[str, Any] | None:

@@ -19,6 +19,8 @@ class Resource:
         self.host = host
         self.ids = IdFactory(f"{seed}/{host}")
         self._stores: dict[StoreKey, OrderedStore[Record]] = {}
+        # Derived state rebuilt from the stores when missing (search indexes).
+        self.cache: dict[object, object] = {}
 
     def store(self, *key: str) -> OrderedStore[Record]:
         """The store at `key`, made empty on first use."""

@@ -10,6 +10,7 @@ import traceback
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, overload
 from urllib.parse import SplitResult, parse_qsl, urlsplit
 
@@ -26,7 +27,7 @@ from ._errors import (
 )
 from ._hosts import resource_key
 from ._http import Request, Response
-from ._limits import MAX_BODY_BYTES
+from ._limits import body_limit
 from ._options import JOURNAL_LIMIT, Clock, Options
 from ._replies import Replies
 from ._resource import Resource
@@ -202,11 +203,12 @@ class Service:
         match = ROUTER.match(request.method.upper(), parts.path)
         if match is None:
             raise UnservedPath(request.method.upper(), parts.path)
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        query = dict(_query(parts.query))
         version = resolve(query.get("api-version"), self.options.api_versions)
         self._authenticate(request.headers)
-        if len(request.body) > MAX_BODY_BYTES:
-            raise BodyTooLarge(MAX_BODY_BYTES)
+        limit = body_limit(request.headers)
+        if len(request.body) > limit:
+            raise BodyTooLarge(limit)
         ctx = Context(
             resource=resource,
             version=version,
@@ -228,6 +230,7 @@ class Service:
         version: ApiVersion,
         body: bytes = b"",
         query: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """What a handler answers, called without HTTP: no credentials, no journal.
 
@@ -245,6 +248,7 @@ class Service:
                 clock=self.now,
                 params=match.params,
                 query=query or {},
+                headers=headers or {},
                 body=body,
                 replies=self.replies,
             )
@@ -293,13 +297,23 @@ class Service:
         return Response(status, headers, body)
 
 
+@lru_cache(maxsize=4096)
+def _query(text: str) -> tuple[tuple[str, str], ...]:
+    """The query's pairs (the last of a repeated key wins in the dict made of them);
+    clients repeat the same few queries, so they are parsed once."""
+    return tuple(parse_qsl(text, keep_blank_values=True))
+
+
 def direct_match(method: str, path: str) -> Match[Handler] | None:
     """The handler the direct API reaches: a service route, or one of its own."""
     return DIRECT_ROUTER.match(method, path) or ROUTER.match(method, path)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)  # made once, not per answer
+
+
 def _dump(payload: Any) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, allow_nan=False).encode()
+    return _ENCODER.encode(payload).encode()
 
 
 def _split(url: str) -> SplitResult:

@@ -42,11 +42,17 @@ class _Node:
         self._path = path
 
     def _call(
-        self, method: str, path: str, body: bytes = b"", query: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Any:
         if self._host is None:
             raise LookupError(UNNAMED)
-        return self._service.direct(self._host, method, path, self._version, body, query)
+        service = self._service
+        return service.direct(self._host, method, path, self._version, body, query, headers)
 
     def _child(self, name: str) -> str:
         path = f"{self._path}/{name}"
@@ -111,6 +117,39 @@ class Collection(_Node):
         return f"{self._path}/{quote(object_id, safe='')}"
 
 
+class Files(Collection):
+    """The files: `upload(...)` sends what `client.files.create(...)` sends, and
+    `content(id)` gives the stored bytes, whatever the purpose (the service itself
+    refuses to download `assistants` files)."""
+
+    def upload(
+        self, data: bytes | str, filename: str = "file.txt", purpose: str = "assistants"
+    ) -> dict[str, Any]:
+        raw = data.encode() if isinstance(data, str) else data
+        body, content_type = multipart_body({"purpose": purpose}, ("file", filename, raw))
+        headers = {"content-type": content_type}
+        return cast(dict[str, Any], self._call("POST", self._path, body, headers=headers))
+
+    def content(self, file_id: str) -> bytes:
+        return cast(bytes, self._call("GET", f"{self._item(file_id)}/stored_content"))
+
+
+def multipart_body(fields: dict[str, str], file: tuple[str, str, bytes]) -> tuple[bytes, str]:
+    """A multipart/form-data body as an HTTP client builds it, and its content type."""
+    boundary = "fake-assistants-boundary-7d3b1e"
+    chunks = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    name, filename, data = file
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+        f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+    )
+    chunks.append(head.encode() + data + f"\r\n--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
+
+
 class Item(_Node):
     """One object by id; its nested collections are attributes (`.messages`, `.runs`)."""
 
@@ -144,6 +183,16 @@ class ResourceView(_Node):
     def threads(self) -> Collection:
         """Threads by id: `threads[thread_id].messages`, `.runs`; `threads.list()`."""
         return self.collection("threads")
+
+    @property
+    def files(self) -> Files:
+        """Files: `files.upload(data, filename, purpose)`, `files.content(id)`."""
+        return Files(self._service, self._version, self._host, self._child("files"))
+
+    @property
+    def vector_stores(self) -> Collection:
+        """Vector stores: `vector_stores[store_id].files`, `.file_batches`."""
+        return self.collection("vector_stores")
 
     def collection(self, name: str) -> Collection:
         return Collection(self._service, self._version, self._host, self._child(name))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._context import Context
-from . import assistants, messages, runs, threads
+from . import assistants, files, messages, runs, threads, vector_stores
 
 Handler = Callable[[Context], Any]
 Route = tuple[str, str, Handler]
@@ -16,9 +16,13 @@ ROUTES: list[Route] = [
     *threads.ROUTES,
     *messages.ROUTES,
     *runs.ROUTES,
+    *files.ROUTES,
+    *vector_stores.ROUTES,
 ]
 
-# Served to the direct API only (`fake.threads.list()`): the service has no such endpoint.
+# Served to the direct API only (`fake.threads.list()`, `fake.files.content()` of any
+# purpose): the service has no such endpoints.
 DIRECT_ROUTES: list[Route] = [
     *threads.DIRECT_ROUTES,
+    *files.DIRECT_ROUTES,
 ]

@@ -6,8 +6,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .._context import Context
 from .._errors import InvalidId, InvalidParam, NotFound
-from .._resource import Record, Resource
+from .._resource import Record
 from .._store import OrderedStore
 from .._validation import Arr, Bool, Enum, Map, Node, Num, Obj, OneOf, Str, Tagged
 from .._versions import ApiVersion
@@ -106,10 +107,13 @@ def tool_resources(on_create: bool) -> Obj:
 
 
 def apply_tool_resources(
-    resource: Resource, current: dict[str, Any], sent: dict[str, Any] | None, now: int
+    ctx: Context, current: dict[str, Any], sent: dict[str, Any] | None
 ) -> dict[str, Any]:
     """The tool resources after a request: each tool's resources sent replace that
-    tool's; null clears them all. `current` is not changed."""
+    tool's; null clears them all; the `vector_stores` helper makes real vector stores.
+    `current` is not changed. Run `check_references` first: this writes."""
+    from .vector_stores.records import new_store  # stores use these schemas too
+
     if sent is None:
         return {}
     resources = dict(current)
@@ -120,21 +124,26 @@ def apply_tool_resources(
         search = sent["file_search"] or {}
         store_ids = list(search.get("vector_store_ids") or [])
         for helper in search.get("vector_stores") or []:
-            store_ids.append(_helper_vector_store(resource, helper, now))
+            store_ids.append(new_store(ctx, helper)["id"])
         resources["file_search"] = {"vector_store_ids": store_ids}
     return resources
 
 
-def _helper_vector_store(resource: Resource, helper: dict[str, Any], now: int) -> str:
-    store_id = resource.ids.new("vs_")
-    record = {
-        "id": store_id,
-        "file_ids": list(helper.get("file_ids") or []),
-        "metadata": helper.get("metadata") or {},
-        "chunking_strategy": helper.get("chunking_strategy") or {"type": "auto"},
-    }
-    resource.store("vector_stores").add(store_id, now, record)
-    return store_id
+def check_references(ctx: Context, sent: dict[str, Any] | None) -> None:
+    """Every file and vector store that tool resources name must exist in this resource."""
+    from . import files  # files use these schemas too
+    from .vector_stores.records import find
+
+    if not sent:
+        return
+    for file_id in (sent.get("code_interpreter") or {}).get("file_ids") or []:
+        files.find(ctx, file_id)
+    search = sent.get("file_search") or {}
+    for store_id in search.get("vector_store_ids") or []:
+        find(ctx, store_id)
+    for helper in search.get("vector_stores") or []:
+        for file_id in helper.get("file_ids") or []:
+            files.find(ctx, file_id)
 
 
 def with_tool_defaults(resources: dict[str, Any], tools: list[dict[str, Any]]) -> dict[str, Any]:
@@ -153,7 +162,16 @@ def tools(version: ApiVersion, max_items: int) -> Arr:
     """The `tools` array of this api-version."""
     file_search: dict[str, Node] = {"type": TYPE}
     if version.file_search_options:
-        options = {"max_num_results": Num(minimum=1, maximum=50, integer=True)}
+        options = {
+            "max_num_results": Num(minimum=1, maximum=50, integer=True),
+            "ranking_options": Obj(
+                fields={
+                    "ranker": Enum(values=("auto", "default_2024_08_21")),
+                    "score_threshold": Num(minimum=0, maximum=1),
+                },
+                required=("score_threshold",),
+            ),
+        }
         file_search["file_search"] = Obj(fields=options)
     search_tool = "file_search" if version.generation == 2 else "retrieval"
     variants = {

@@ -83,7 +83,16 @@ def store(ctx: Context, thread_id: str, run_id: str | None = None) -> OrderedSto
 
 
 def check(ctx: Context, body: dict[str, Any], path: str = "") -> None:
+    """The body's shape, then the files it names (attachments, image parts) exist."""
+    from . import files  # files are messages' attachments: imported here, not on top
+
     body_schema(ctx.version).check(body, path)
+    named = [item["file_id"] for item in body.get("attachments") or []]
+    named += body.get("file_ids") or []
+    if isinstance(body["content"], list):
+        named += [p["image_file"]["file_id"] for p in body["content"] if p["type"] == "image_file"]
+    for file_id in named:
+        files.find(ctx, file_id)
 
 
 # --- making messages -----------------------------------------------------------------------

@@ -43,6 +43,7 @@ def check(ctx: Context, body: dict[str, Any], path: str = "") -> None:
     body_schema(ctx.version, on_create=True).check(body, path)
     for index, message in enumerate(body.get("messages") or []):
         messages.check(ctx, message, join(path, f"messages[{index}]"))
+    _shared.check_references(ctx, body.get("tool_resources"))
 
 
 def new(ctx: Context, body: dict[str, Any]) -> Record:
@@ -53,9 +54,7 @@ def new(ctx: Context, body: dict[str, Any]) -> Record:
         "object": "thread",
         "created_at": now,
         "metadata": body.get("metadata") or {},
-        "tool_resources": _shared.apply_tool_resources(
-            ctx.resource, {}, body.get("tool_resources"), now
-        ),
+        "tool_resources": _shared.apply_tool_resources(ctx, {}, body.get("tool_resources")),
     }
     store(ctx).add(record["id"], now, record)
     for message in body.get("messages") or []:
@@ -81,12 +80,13 @@ def modify(ctx: Context) -> Record:
     current = find(ctx, thread_id)
     body = ctx.json()
     body_schema(ctx.version, on_create=False).check(body, "")
+    _shared.check_references(ctx, body.get("tool_resources"))
     updated = dict(current)
     if "metadata" in body:
         updated["metadata"] = body["metadata"] or {}
     if "tool_resources" in body:
         updated["tool_resources"] = _shared.apply_tool_resources(
-            ctx.resource, current["tool_resources"], body["tool_resources"], ctx.now()
+            ctx, current["tool_resources"], body["tool_resources"]
         )
     store(ctx).replace(thread_id, updated)
     return render(updated, ctx.version)

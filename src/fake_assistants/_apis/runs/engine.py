@@ -8,17 +8,18 @@ responder for the model's turn and writes the steps, messages and events it make
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..._context import Context
 from ..._default_reply import count_tokens
-from ..._replies import Reply, ReplyContext, text_of
+from ..._replies import CodeStep, Reply, ReplyContext, text_of
 from ..._resource import Record, Resource
 from .. import messages
-from . import records
+from ..vector_stores import Result, search
+from . import citations, records, sandbox
 from .records import TERMINAL
 
 Event = tuple[str, dict[str, Any]]
@@ -42,7 +43,8 @@ class Move:
 
     def emit_step(self, name: str, step: Record) -> None:
         if self.events is not None:  # rendered only for a stream
-            self.emit(name, records.render_step(step, self.ctx.version))
+            include = bool(self.run.get("_include"))
+            self.emit(name, records.render_step(step, self.ctx.version, include))
 
     def emit_run(self) -> None:
         if self.events is not None:
@@ -157,7 +159,7 @@ def _proceed(move: Move) -> None:
         run = move.run
         if run["_held"]:
             return
-        reply = run["_pending"] or move.ctx.replies.next(_reply_context(move))
+        reply = run["_pending"] or move.ctx.replies.next(run, lambda: _reply_context(move))
         if reply.hold and run["_pending"] is None:
             run.update(_held=True, _pending=reply)
             return
@@ -179,24 +181,93 @@ def _act(move: Move, reply: Reply) -> bool:
     if reply.expire:
         _finish(move, "expired")
         return False
-    for code in reply.code_steps:
-        _code_step(move, code.input, code.logs)
+    made = [file for code in reply.code_steps for file in _code_step(move, code)]
     prompt = _prompt_tokens(move)
     if reply.incomplete == "max_prompt_tokens" or _over(move, "max_prompt_tokens", prompt):
         _finish(move, "incomplete", reason="max_prompt_tokens")
         return False
-    if reply.text is not None and not _message_step(move, reply.text, prompt):
-        return False
+    text, annotations = _answer_text(move, reply)
+    if text is not None:
+        annotations = sorted(
+            annotations + sandbox.file_paths(text, made), key=lambda a: a["start_index"]
+        )
+        images = [f["id"] for f in made if f["image"]]
+        if not _message_step(move, text, prompt, annotations, images):
+            return False
     if reply.incomplete is not None:
         _finish(move, "incomplete", reason=reply.incomplete)
         return False
     if reply.calls:
         _function_step(move, reply, prompt)
         return False
-    if reply.text is None:
+    if text is None:
         return True  # only code ran: the model goes on
     _finish(move, "completed")
     return False
+
+
+def _answer_text(move: Move, reply: Reply) -> tuple[str | None, list[dict[str, Any]]]:
+    """The answer's text and citations: a file_search reply searches first, and without
+    a scripted text the fake composes one from the best passage."""
+    text, cited = reply.text, list(reply.citations)
+    if reply.file_search is not None:
+        results = _search_step(move, reply.file_search)
+        if text is None:
+            text, cited = citations.composed_answer(reply.file_search, results)
+        elif not cited and results:
+            cited = [results[0].file_id]
+    if text is None:
+        return None, []
+    position = len(messages.store(move.ctx, move.run["thread_id"]))
+    return citations.cite(text, cited, position)
+
+
+def _search_step(move: Move, query: str) -> list[Result]:
+    """A file_search tool call over the run's vector stores, complete at once."""
+    ctx, run = move.ctx, move.run
+    step = _new_step(move, "tool_calls", {"type": "tool_calls", "tool_calls": []})
+    call_id = ctx.resource.ids.new("call_")
+    limit, ranking = citations.options(run["tools"])
+    start = {"ranking_options": ranking, "results": []}
+    _step_delta(
+        move, step, {"index": 0, "id": call_id, "type": "file_search", "file_search": start}
+    )
+    stores = vector_store_ids(ctx, run)
+    results = search(ctx, stores, query, limit, ranking["score_threshold"])
+    step["step_details"] = {
+        "type": "tool_calls",
+        "tool_calls": [citations.call(call_id, ranking, results)],
+    }
+    run["_searched"] = True
+    _complete_step(
+        move, step, completion=0, prompt=_prompt_tokens(move) + citations.tokens(results)
+    )
+    return results
+
+
+def vector_store_ids(ctx: Context, run: Record) -> list[str]:
+    """The stores file_search reads in this run: the assistant's, the thread's, the run's,
+    each once, observed first so their files are ingested."""
+    from ..vector_stores.records import observe_store, touch
+
+    assistant = ctx.resource.store("assistants").get(run["assistant_id"]) or {}
+    thread = ctx.resource.store("threads").get(run["thread_id"]) or {}
+    known = store_ids_of(ctx, assistant, thread, run)
+    for store_id in known:
+        observe_store(ctx, store_id)
+        touch(ctx, store_id)
+    return known
+
+
+def store_ids_of(ctx: Context, *owners: Record) -> list[str]:
+    """The vector stores named in these objects' `tool_resources`, each once."""
+    from ..vector_stores.records import stores
+
+    found: list[str] = []
+    for owner in owners:
+        resources = owner.get("tool_resources") or {}
+        found += (resources.get("file_search") or {}).get("vector_store_ids") or []
+    return [store_id for store_id in dict.fromkeys(found) if store_id in stores(ctx)]
 
 
 def _over(move: Move, limit: str, tokens: int) -> bool:
@@ -204,7 +275,13 @@ def _over(move: Move, limit: str, tokens: int) -> bool:
     return maximum is not None and tokens > maximum
 
 
-def _message_step(move: Move, text: str, prompt: int) -> bool:
+def _message_step(
+    move: Move,
+    text: str,
+    prompt: int,
+    annotations: list[dict[str, Any]] | None = None,
+    images: Sequence[str] = (),
+) -> bool:
     """Writes the assistant's message; False when the completion budget cut it short."""
     ctx, run = move.ctx, move.run
     message = messages.start_reply(ctx, run["thread_id"], run)
@@ -213,8 +290,16 @@ def _message_step(move: Move, text: str, prompt: int) -> bool:
     move.emit("thread.message.created", message)
     move.emit("thread.message.in_progress", message)
     text, cut = _within_budget(move, text)
-    _text_deltas(move, message["id"], text)
-    message = dict(message, content=[messages.text_part(text)])
+    kept = [a for a in annotations or [] if a["end_index"] <= len(text)]
+    pictures = [{"type": "image_file", "image_file": {"file_id": image}} for image in images]
+    for index, picture in enumerate(pictures):
+        content = {"content": [{"index": index, **picture}]}
+        move.emit(
+            "thread.message.delta",
+            {"id": message["id"], "object": "thread.message.delta", "delta": content},
+        )
+    _text_deltas(move, message["id"], text, kept, len(pictures))
+    message = dict(message, content=[*pictures, messages.text_part(text, kept)])
     if cut:
         message.update(
             status="incomplete",
@@ -242,15 +327,37 @@ def _within_budget(move: Move, text: str) -> tuple[str, bool]:
     return (text[: tokens[left - 1].end()] if left > 0 else ""), True
 
 
-def _text_deltas(move: Move, message_id: str, text: str) -> None:
+def _text_deltas(
+    move: Move, message_id: str, text: str, annotations: list[dict[str, Any]], at: int = 0
+) -> None:
+    """A word a delta; each citation marker a delta of its own that carries its
+    annotation (as captured), so the SDK's accumulation adds each once."""
     if move.events is None:
         return
-    for index, chunk in enumerate(_CHUNK.findall(text)):
-        part: dict[str, Any] = {"index": 0, "type": "text", "text": {"value": chunk}}
-        if index == 0:
-            part["text"]["annotations"] = []  # sent once, with the first delta
+    parts: list[dict[str, Any]] = []
+    done = 0
+    for index, annotation in enumerate(annotations):
+        parts += _word_parts(text[done : annotation["start_index"]])
+        marked = {**annotation, "index": index}
+        if "file_citation" in annotation:  # deltas carry an empty quote (captured)
+            marked["file_citation"] = {**annotation["file_citation"], "quote": ""}
+        value = {"value": annotation["text"], "annotations": [marked]}
+        parts.append({"index": at, "type": "text", "text": value})
+        done = annotation["end_index"]
+    parts += _word_parts(text[done:])
+    for part in parts:
+        part["index"] = at
+    if parts and "annotations" not in parts[0]["text"]:
+        parts[0]["text"]["annotations"] = []  # sent once, with the first delta
+    for part in parts:
         delta = {"id": message_id, "object": "thread.message.delta", "delta": {"content": [part]}}
         move.emit("thread.message.delta", delta)
+
+
+def _word_parts(text: str) -> list[dict[str, Any]]:
+    return [
+        {"index": 0, "type": "text", "text": {"value": chunk}} for chunk in _CHUNK.findall(text)
+    ]
 
 
 def _function_step(move: Move, reply: Reply, prompt: int) -> None:
@@ -297,35 +404,31 @@ def _function_step(move: Move, reply: Reply, prompt: int) -> None:
     move.emit_run()
 
 
-def _code_step(move: Move, code: str, logs: str | None) -> None:
-    """A code interpreter call, complete at once (the fake runs no code)."""
+def _code_step(move: Move, code: CodeStep) -> list[dict[str, Any]]:
+    """A code interpreter call, complete at once (the fake runs no code). Returns the
+    files it made, for the answer to show and point at."""
     ctx = move.ctx
     step = _new_step(move, "tool_calls", {"type": "tool_calls", "tool_calls": []})
     call_id = ctx.resource.ids.new("call_")
-    outputs = [] if logs is None else [{"type": "logs", "logs": logs}]
+    made = sandbox.outputs(ctx, code)
+    outputs = ([] if code.logs is None else [{"type": "logs", "logs": code.logs}]) + [
+        {"type": "image", "image": {"file_id": f["id"]}} for f in made if f["image"]
+    ]
     start = {"input": "", "outputs": []}
-    _step_delta(
-        move,
-        step,
-        {"index": 0, "id": call_id, "type": "code_interpreter", "code_interpreter": start},
-    )
-    _step_delta(
-        move, step, {"index": 0, "type": "code_interpreter", "code_interpreter": {"input": code}}
-    )
+    first = {"index": 0, "id": call_id, "type": "code_interpreter", "code_interpreter": start}
+    _step_delta(move, step, first)
+    typed = {"index": 0, "type": "code_interpreter", "code_interpreter": {"input": code.input}}
+    _step_delta(move, step, typed)
     if outputs:
-        shown = [{"index": 0, **outputs[0]}]
-        _step_delta(
-            move,
-            step,
-            {"index": 0, "type": "code_interpreter", "code_interpreter": {"outputs": shown}},
-        )
-    call = {
-        "id": call_id,
-        "type": "code_interpreter",
-        "code_interpreter": {"input": code, "outputs": outputs},
-    }
+        shown = [{"index": i, **output} for i, output in enumerate(outputs)]
+        done = {"index": 0, "type": "code_interpreter", "code_interpreter": {"outputs": shown}}
+        _step_delta(move, step, done)
+    details = {"input": code.input, "outputs": outputs}
+    call = {"id": call_id, "type": "code_interpreter", "code_interpreter": details}
     step["step_details"] = {"type": "tool_calls", "tool_calls": [call]}
-    _complete_step(move, step, completion=count_tokens(code), prompt=_prompt_tokens(move))
+    prompt = _prompt_tokens(move)
+    _complete_step(move, step, completion=count_tokens(code.input), prompt=prompt)
+    return made
 
 
 def _step_delta(move: Move, step: Record, call: dict[str, Any]) -> None:
@@ -405,6 +508,9 @@ def _reply_context(move: Move) -> ReplyContext:
         tool_outputs=[dict(output) for output in run["_outputs"]],
         assistant=dict(assistant),
         tool_calls=[dict(call) for call in run["_calls"]],
+        vector_store_ids=vector_store_ids(ctx, run),
+        sandbox=sandbox.mounted(ctx, run),
+        searched=bool(run.get("_searched")),
     )
 
 
@@ -416,10 +522,10 @@ def _prompt_tokens(move: Move) -> int:
     last = run["truncation_strategy"].get("last_messages")
     if run["truncation_strategy"]["type"] == "last_messages" and last:
         kept = kept[-last:]
-    texts = [run["instructions"] or "", json.dumps(run["tools"])]
+    texts = [run["instructions"] or ""]
     texts += [text_of(message) for message in kept]
     texts += [output["output"] for output in run["_outputs"]]
-    return sum(count_tokens(text) for text in texts)
+    return int(run["_tool_tokens"]) + sum(count_tokens(text) for text in texts)
 
 
 def _with_output(call: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from ..._http import Response
 from ..._listing import list_page, page_of, read_query
 from ..._resource import Record
 from .. import _shared, assistants, messages, threads
+from ..vector_stores.records import expired
+from ..vector_stores.records import find as find_store
 from . import engine, records, schema
 from .records import ACTIVE, TERMINAL
 
@@ -33,22 +35,29 @@ def active_run(ctx: Context, thread_id: str) -> Record | None:
 def create(ctx: Context) -> Any:
     thread_id = ctx.params["thread_id"]
     threads.find(ctx, thread_id)
+    _check_include(ctx)
     body = ctx.json()
     schema.create_body(ctx.version).check(body, "")
+    for index, message in enumerate(body.get("additional_messages") or []):
+        messages.check(ctx, message, f"additional_messages[{index}]")
     assistant = _assistant(ctx, body)
     running = active_run(ctx, thread_id)
     if running is not None:
         raise ApiError(f"Thread {thread_id} already has an active run {running['id']}.")
+    _check_stores(ctx, assistant, threads.find(ctx, thread_id))
     for message in body.get("additional_messages") or []:
         messages.add(ctx, thread_id, message)
     return _start(ctx, records.new_run(ctx, thread_id, assistant, body, ctx.now()), body, [])
 
 
 def create_thread_and_run(ctx: Context) -> Any:
+    _check_include(ctx)
     body = ctx.json()
     schema.create_thread_and_run_body(ctx.version).check(body, "")
     threads.check(ctx, body.get("thread") or {}, "thread")
+    _shared.check_references(ctx, body.get("tool_resources"))
     assistant = _assistant(ctx, body)
+    _check_stores(ctx, assistant, body.get("thread") or {}, body)
     thread = threads.new(ctx, body.get("thread") or {})
     created = [("thread.created", threads.render(thread, ctx.version, read=True))]
     run = records.new_run(ctx, thread["id"], assistant, body, ctx.now())
@@ -63,7 +72,15 @@ def _assistant(ctx: Context, body: dict[str, Any]) -> Record:
     return found
 
 
+def _check_stores(ctx: Context, *owners: Record) -> None:
+    """A run may not search an expired vector store (checked before anything is made)."""
+    for store_id in engine.store_ids_of(ctx, *owners):
+        if expired(ctx, find_store(ctx, store_id)):
+            raise ApiError(f"Vector store {store_id} is expired.")
+
+
 def _start(ctx: Context, run: Record, body: dict[str, Any], events: list[engine.Event]) -> Any:
+    run["_include"] = ctx.query.get("include[]") is not None
     records.runs(ctx, run["thread_id"]).add(run["id"], run["created_at"], run)
     if body.get("stream"):
         engine.stream(ctx, run, events)
@@ -164,7 +181,9 @@ def list_steps(ctx: Context) -> dict[str, Any]:
         check_id=lambda value, param: _shared.check_id(value, param, records.STEP_PREFIX),
     )
     engine.observe(ctx, run)
-    return page_of(store, wanted, lambda step: records.render_step(step, ctx.version))
+    return page_of(
+        store, wanted, lambda step: records.render_step(step, ctx.version, _includes(ctx))
+    )
 
 
 def retrieve_step(ctx: Context) -> Record:
@@ -174,7 +193,12 @@ def retrieve_step(ctx: Context) -> Record:
     run = _run(ctx)
     records.find_step(ctx, run, step_id)
     run = engine.observe(ctx, run)
-    return records.render_step(records.find_step(ctx, run, step_id), ctx.version)
+    step = records.find_step(ctx, run, step_id)
+    return records.render_step(step, ctx.version, _includes(ctx))
+
+
+def _includes(ctx: Context) -> bool:
+    return ctx.query.get("include[]") is not None
 
 
 RUN = "/openai/threads/{thread_id}/runs/{run_id}"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..._context import Context
+from ..._default_reply import count_tokens
 from ..._resource import Record
 from ..._store import OrderedStore
 from ..._versions import ApiVersion
 from .. import _shared
+from . import citations
 from .schema import has_parallel_tool_calls
 
 RUN_KIND, RUN_PREFIX = "run", "run"
@@ -77,6 +80,7 @@ def new_run(
         "parallel_tool_calls": pick("parallel_tool_calls", True),
     }
     record.update(_private())
+    record["_tool_tokens"] = count_tokens(json.dumps(record["tools"]))  # read every turn
     return record
 
 
@@ -91,6 +95,8 @@ def _private() -> Record:
         "_pending": None,  # a held reply, waiting for fake.release()
         "_held": False,
         "_waiting_step": None,  # the tool_calls step awaiting outputs
+        "_searched": False,  # a file_search step ran
+        "_include": False,  # include[] asked for file_search result content
     }
 
 
@@ -163,5 +169,12 @@ def render_run(record: Record, version: ApiVersion, event: bool = False) -> Reco
     return shown
 
 
-def render_step(record: Record, version: ApiVersion) -> Record:
-    return {key: value for key, value in record.items() if not key.startswith("_")}
+def render_step(record: Record, version: ApiVersion, include_content: bool = False) -> Record:
+    """The step as shown; file_search results carry their `content` only when the
+    request asked for it with `include[]`."""
+    shown = {key: value for key, value in record.items() if not key.startswith("_")}
+    details = shown["step_details"]
+    if details["type"] == "tool_calls" and not include_content:
+        calls = [citations.without_content(call) for call in details["tool_calls"]]
+        shown["step_details"] = {"type": "tool_calls", "tool_calls": calls}
+    return shown
