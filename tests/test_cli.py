@@ -39,7 +39,11 @@ def test_demo_runs() -> None:
     assert any(line.startswith('tool call  get_weather({"city": "Paris"})') for line in lines)
     assert "assistant: It is 21 °C and sunny in Paris today." in lines
     assert any(line.startswith("run completed: ") for line in lines)
-    assert lines[-1] == "8 requests served offline by fake-assistants."
+    assert (
+        "assistant: Hotel nights are reimbursed up to 150 euros in Europe【1:0†source】." in lines
+    )
+    assert any(line.endswith("cites travel-policy.md", 0, line.find(" (")) for line in lines)
+    assert lines[-1] == "18 requests served offline by fake-assistants."
 
 
 def test_a_closed_stdout_ends_the_demo_quietly() -> None:

@@ -1,8 +1,9 @@
-"""`fake-assistants demo`: one whole conversation through the real openai SDK, offline.
+"""`fake-assistants demo`: whole conversations through the real openai SDK, offline.
 
-An assistant with a function tool, a thread, a streamed run that calls the tool, the
-tool's output submitted, the answer streamed as it arrives, then the thread's messages
-and the run's steps.
+First an assistant with a function tool: a thread, a streamed run that calls the tool,
+the tool's output submitted, the answer streamed as it arrives, then the thread's
+messages and the run's steps. Then "chat with your documents": two files shipped with
+the package uploaded to a vector store, a question, and the answer with its citation.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import warnings
+from importlib import resources
 from typing import Any
 
 from ._fake import FakeAssistants
@@ -61,6 +63,7 @@ def demo() -> int:
         fake.add_reply(answer_from_tool)
         client = AzureOpenAI(azure_endpoint=ENDPOINT, api_key="demo-key", api_version=API_VERSION)
         _conversation(client)
+        _documents(client)
         say(f"\n{fake.call_count} requests served offline by fake-assistants.")
     return 0
 
@@ -117,6 +120,37 @@ def _history(client: Any, thread_id: str, run_id: str) -> None:
         f"run {run.status}: {usage.prompt_tokens} prompt + {usage.completion_tokens} "
         f"completion = {usage.total_tokens} tokens"
     )
+
+
+DOCUMENTS = ("handbook.md", "travel-policy.md")
+DOCUMENT_QUESTION = "How much is a hotel night reimbursed?"
+
+
+def _documents(client: Any) -> None:
+    """Chat with your documents: the fake reads, chunks, indexes and searches them."""
+    say("\n--- chat with your documents ---")
+    shipped = resources.files("fake_assistants") / "demo_docs"
+    files = [(name, (shipped / name).read_bytes()) for name in DOCUMENTS]
+    store = client.vector_stores.create(name="Contoso policies")
+    batch = client.vector_stores.file_batches.upload_and_poll(vector_store_id=store.id, files=files)
+    indexed = f"{batch.file_counts.completed} files indexed ({', '.join(DOCUMENTS)})"
+    say(f"vector store {store.id}: {indexed}")
+    assistant = client.beta.assistants.create(
+        name="Policy bot",
+        model="gpt-4o",
+        tools=[{"type": "file_search"}],
+        tool_resources={"file_search": {"vector_store_ids": [store.id]}},
+    )
+    run = client.beta.threads.create_and_run_poll(
+        assistant_id=assistant.id,
+        thread={"messages": [{"role": "user", "content": DOCUMENT_QUESTION}]},
+    )
+    say(f"\nuser: {DOCUMENT_QUESTION}")
+    answer = client.beta.threads.messages.list(run.thread_id).data[0].content[0].text
+    say(f"assistant: {answer.value}")
+    for note in answer.annotations:
+        cited = client.files.retrieve(note.file_citation.file_id)
+        say(f"  {note.text} cites {cited.filename} ({cited.id})")
 
 
 def _short(events: list[str]) -> list[str]:
