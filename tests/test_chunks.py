@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pypdf import PdfReader, PdfWriter
 
 from fake_assistants._chunks import UnsupportedFile, chunk, extract_text
 from fake_assistants._default_reply import count_tokens
@@ -141,6 +142,26 @@ def test_broken_pdf_is_invalid(data: bytes) -> None:
         extract_text("broken.pdf", data)
     assert caught.value.code == "invalid_file"
     assert caught.value.message.startswith("File 'broken.pdf' is not a valid PDF: ")
+
+
+def encrypted(data: bytes, user_password: str) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password, owner_password="owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_password_protected_pdf_is_invalid() -> None:
+    data = encrypted(make_pdf(["secret plans"]), user_password="pw")
+    with pytest.raises(UnsupportedFile, match="encrypted with a password") as caught:
+        extract_text("locked.pdf", data)
+    assert caught.value.code == "invalid_file"
+
+
+def test_pdf_encrypted_without_a_user_password_is_read() -> None:
+    data = encrypted(make_pdf(["open plans"]), user_password="")
+    assert extract_text("restricted.pdf", data) == "open plans"
 
 
 def test_truncated_pdf_is_invalid() -> None:
