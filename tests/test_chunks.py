@@ -72,7 +72,7 @@ def slide(body: str) -> str:
     [
         *("notes.txt", "README.md", "data.json", "table.csv", "main.py", "app.js", "app.ts"),
         *("Main.java", "lib.c", "lib.cpp", "Prog.cs", "main.go", "tool.rb", "index.php"),
-        *("run.sh", "site.css", "paper.tex", "UPPER.TXT"),
+        *("run.sh", "site.css", "paper.tex", "UPPER.TXT", "docs/v1.2/notes.md"),
     ],
 )
 def test_text_types_are_read_as_they_are(filename: str) -> None:
@@ -240,6 +240,8 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
         ("archive.tar.gz", b"\x1f\x8b\x08"),
         ("notes.xyz", b"plain words"),
         ("Makefile", b"all:\n\techo hi"),
+        ("build.v2/Makefile", b"all:"),
+        ("C:\\docs.old\\LICENSE", b"MIT"),
         ("old.doc", b"\xd0\xcf\x11\xe0"),
     ],
 )
