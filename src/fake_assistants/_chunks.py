@@ -49,7 +49,8 @@ class UnsupportedFile(Exception):
 def extract_text(filename: str, data: bytes) -> str:
     """The text of a file, by its extension (case-insensitive); `""` when it holds none.
     Raises `UnsupportedFile` for other types and for files that do not parse."""
-    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    base = filename.replace("\\", "/").rpartition("/")[2]  # a path's folders have dots too
+    extension = base.rpartition(".")[2].lower() if "." in base else ""
     reader = _reader(extension)
     if reader is None:
         raise UnsupportedFile("unsupported_file", _unsupported(filename, extension))
