@@ -83,7 +83,12 @@ def netloc_of(endpoint: str) -> str:
 
 def resource_key(parts: SplitResult) -> str:
     """The normal netloc of a split URL: the key of the resource a request belongs to."""
-    return normal_netloc(parts.netloc, parts.scheme.lower())
+    return _resource_key(parts.netloc, parts.scheme.lower())
+
+
+@lru_cache(maxsize=1024)
+def _resource_key(netloc: str, scheme: str) -> str:
+    return normal_netloc(netloc, scheme)  # IDNA and all: worth doing once per host
 
 
 def _split_port(netloc: str) -> tuple[str, str]:

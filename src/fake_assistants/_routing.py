@@ -57,7 +57,7 @@ class Router(Generic[H]):
         node = self._root
         params: dict[str, str] = {}
         for raw in path.removeprefix("/").split("/"):
-            segment = unquote(raw)
+            segment = unquote(raw) if "%" in raw else raw
             child = node.literals.get(segment)
             if child is None:
                 if node.param is None or not segment:

@@ -244,12 +244,15 @@ ROUTES = [
 
 # --- rendering -----------------------------------------------------------------------------
 
-_STATUS_KEYS = ("status", "incomplete_details", "incomplete_at", "completed_at")
+_REST_KEYS = (
+    "id", "object", "created_at", "assistant_id", "thread_id", "run_id", "role", "content",
+    "attachments", "metadata",
+)  # fmt: skip
 
 
 def render(record: Record, version: ApiVersion) -> Record:
     """The message as REST shows it: without the status keys only stream events carry."""
-    shown = {key: value for key, value in record.items() if key not in _STATUS_KEYS}
+    shown = {key: record[key] for key in _REST_KEYS}
     if version.generation == 1:
         shown["file_ids"] = [item["file_id"] for item in shown.pop("attachments")]
         shown["metadata"] = shown.pop("metadata")

@@ -84,6 +84,16 @@ def new_run(
     return record
 
 
+RUN_KEYS = (
+    "id", "object", "created_at", "assistant_id", "thread_id", "status", "started_at",
+    "expires_at", "cancelled_at", "failed_at", "completed_at", "required_action",
+    "last_error", "model", "instructions", "tools", "tool_resources", "metadata",
+    "temperature", "top_p", "max_completion_tokens", "max_prompt_tokens",
+    "truncation_strategy", "incomplete_details", "usage", "response_format",
+    "tool_choice", "parallel_tool_calls",
+)  # fmt: skip  # the captured order; the engine's own keys (`_...`) are never shown
+
+
 def _private() -> Record:
     """The engine's own state, never shown: keys start with `_`."""
     return {
@@ -156,7 +166,7 @@ def usage(prompt: int, completion: int) -> dict[str, int]:
 def render_run(record: Record, version: ApiVersion, event: bool = False) -> Record:
     """The run as shown; as captured, stream events show the code interpreter's empty
     resource entry that REST responses leave out."""
-    shown = {key: value for key, value in record.items() if not key.startswith("_")}
+    shown = {key: record[key] for key in RUN_KEYS}
     shown["tools"] = _shared.shown_tools(record["tools"], version)
     shown["response_format"] = _shared.shown_format(record["response_format"], version)
     if not has_parallel_tool_calls(version):
