@@ -34,8 +34,10 @@ try:
     import httpx2
 except ImportError:  # openai 2.x: httpx only
     httpx2 = None
+if int(openai.__version__.split(".")[0]) < 3:
+    httpx2 = None  # installed or not, the SDK before 3.x takes httpx clients only
 
-NO_HTTPX2 = "httpx2 is installed with openai 3.x only; httpx is tested everywhere"
+NO_HTTPX2 = "httpx2 comes with openai 3.x only; httpx is tested everywhere"
 FAMILIES = [
     pytest.param("httpx", id="httpx"),
     pytest.param("httpx2", id="httpx2", marks=pytest.mark.skipif(httpx2 is None, reason=NO_HTTPX2)),
