@@ -92,9 +92,11 @@ def in_process() -> Iterator[list[tuple[int, str, bytes]]]:
 def test_the_server_answers_byte_for_byte_what_the_fake_answers(
     in_process: list[tuple[int, str, bytes]],
 ) -> None:
-    with fake_assistants.serve(**OPTIONS) as server:
-        with httpx.Client(base_url=server.url, headers={"api-key": "k"}, timeout=10) as client:
-            over_http = play(client)
+    with (
+        fake_assistants.serve(**OPTIONS) as server,
+        httpx.Client(base_url=server.url, headers={"api-key": "k"}, timeout=10) as client,
+    ):
+        over_http = play(client)
 
     assert len(over_http) == len(TABLE)
     for row, (here, there) in enumerate(zip(in_process, over_http, strict=True)):

@@ -3,6 +3,9 @@ run, with a plain httpx client (nothing in process intercepts 127.0.0.1)."""
 
 from __future__ import annotations
 
+import statistics
+import time
+
 import httpx
 import openai
 import pytest
@@ -87,3 +90,19 @@ def test_serve_takes_the_fake_options() -> None:
         )
         good.beta.assistants.create(model="gpt-4o")
         assert server.fake.calls[-1].request.url.startswith("https://mine.openai.azure.com/")
+
+
+def test_a_kept_alive_connection_answers_without_a_delayed_ack_stall(
+    fake_assistants_server: Server,
+) -> None:
+    """Without TCP_NODELAY on the server's socket, each answer after the first on a
+    kept-alive connection waits ~40 ms for the client's delayed ACK."""
+    url = f"{fake_assistants_server.url}/openai/assistants?api-version={API_VERSION}"
+    times = []
+    with httpx.Client(headers={"api-key": "any"}, timeout=10) as http:
+        for _ in range(9):
+            start = time.perf_counter()
+            assert http.get(url).status_code == 200
+            times.append(time.perf_counter() - start)
+
+    assert statistics.median(times[1:]) < 0.02, times

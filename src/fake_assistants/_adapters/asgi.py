@@ -95,8 +95,10 @@ async def write(send: Send, response: Response) -> None:
     if not streamed:
         headers.append((b"content-length", str(len(response.body)).encode()))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
-    chunks = sse_events(response.body) if streamed else [response.body]
-    for chunk in chunks:
+    if not streamed:  # one message: the server writes the body with the head
+        await send({"type": "http.response.body", "body": response.body, "more_body": False})
+        return
+    for chunk in sse_events(response.body):
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
     await send({"type": "http.response.body", "body": b"", "more_body": False})
 
