@@ -147,3 +147,22 @@ def test_without_uvicorn_the_command_says_what_to_install() -> None:
     assert done.returncode == 1
     assert "pip install 'fake-assistants[server]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_serve_command_passes_its_options_on() -> None:
+    """--seed gives the ids `FakeAssistants(seed=...)` gives; --run-polls keeps a run queued."""
+    expected = fake_assistants.FakeAssistants(seed=5, endpoint="https://local.openai.azure.com")
+    expected_id = expected.assistants.create(model="gpt-4o")["id"]
+    process, first = start_command("--seed", "5", "--run-polls", "2")
+    try:
+        url = first.strip().rsplit(" ", 1)[1]
+        with httpx.Client(base_url=url, headers={"api-key": "any"}, timeout=10) as http:
+            created = http.post(f"/openai/assistants{QUERY}", json={"model": "gpt-4o"}).json()
+            body = {"assistant_id": created["id"], "thread": {}}
+            run = http.post(f"/openai/threads/runs{QUERY}", json=body).json()
+            seen = http.get(f"/openai/threads/{run['thread_id']}/runs/{run['id']}{QUERY}").json()
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+    assert created["id"] == expected_id
+    assert seen["status"] in ("queued", "in_progress")
