@@ -76,9 +76,10 @@ class Server:
     def __init__(self, fake: FakeAssistants, resource: str = "local", host: str = "127.0.0.1"):
         self.fake = fake
         self.app = App(fake, resource)
-        self._socket = bind(host, 0)
+        # Connections still busy at stop() get this long to finish, then are closed.
+        self._server = uvicorn_server(self.app, timeout_graceful_shutdown=STOP_TIMEOUT / 2)
+        self._socket = bind(host, 0)  # after uvicorn is found, so no socket leaks
         self.url = url_of(self._socket)
-        self._server = uvicorn_server(self.app)
         self._thread = threading.Thread(
             target=self._server.run, args=([self._socket],), name="fake-assistants-server"
         )
