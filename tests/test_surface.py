@@ -77,6 +77,7 @@ def test_public_names_are_pinned() -> None:
         "WireError",
         "__version__",
         "mock",
+        "serve",
     ]
     assert all(hasattr(package, name) for name in package.__all__)
     assert set(package.__all__) <= set(dir(package))

@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 # The modules that hold the names below, searched in this order on first use. The wire
 # errors (`NotFound`, `InvalidParam`, ...) are what the direct API (`fake.assistants`)
 # and `handle()` raise; tests may catch them.
-_MODULES = ("._errors", "._http", "._service", "._views", "._replies", "._fake")
+_MODULES = ("._errors", "._http", "._service", "._views", "._replies", "._fake", "._server")
 
 __all__ = [
     "AccessDenied",
@@ -54,6 +54,7 @@ __all__ = [
     "WireError",
     "__version__",
     "mock",
+    "serve",
 ]
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ if TYPE_CHECKING:
     from ._fake import FakeAssistants, UnsupportedRequestWarning, mock
     from ._http import Request, Response
     from ._replies import CodeStep, Reply, ReplyContext, ToolCall
+    from ._server import serve
     from ._service import Call, CallList, Service
     from ._views import AssistantsView, Collection, Item, ResourceView
 else:  # hidden from type checkers, so a misspelt name stays an error for them

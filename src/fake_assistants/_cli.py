@@ -1,10 +1,12 @@
-"""The `fake-assistants` command: `demo` (see _demo.py), `--version`, help."""
+"""The `fake-assistants` command: `demo` (see _demo.py), `serve` (see _server.py),
+`--version`, help."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from typing import Any
 
 from . import __version__
 from ._demo import demo
@@ -19,16 +21,64 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "demo", help="run a whole conversation with a tool call against the fake, offline"
     )
+    add_serve(commands)
     return made
+
+
+def add_serve(commands: Any) -> None:
+    serve = commands.add_parser(
+        "serve", help="serve the fake over HTTP (needs the 'server' extra: uvicorn)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="port (8765; 0: a free one)")
+    serve.add_argument("--seed", default="0", help="seed of ids and generated values (0)")
+    serve.add_argument("--api-key", help="the only api-key accepted (default: any)")
+    serve.add_argument("--run-polls", type=int, default=0, help="polls a run stays queued")
+    serve.add_argument(
+        "--ingestion-polls", type=int, default=0, help="polls a vector store file ingests"
+    )
+    serve.add_argument(
+        "--resource",
+        default="local",
+        help="the resource /openai/... is served as: NAME.openai.azure.com (local)",
+    )
+
+
+def serve(args: argparse.Namespace) -> int:
+    from ._server import MISSING, run
+
+    try:
+        run(
+            args.host,
+            args.port,
+            args.resource,
+            seed=args.seed,
+            api_key=args.api_key,
+            run_polls=args.run_polls,
+            ingestion_polls=args.ingestion_polls,
+        )
+    except RuntimeError as error:
+        if str(error) != MISSING:
+            raise
+        print(f"fake-assistants: {error}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as error:  # port in use, a bad resource name
+        print(f"fake-assistants: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # uvicorn shut down gracefully, then passed Ctrl-C on
+        return 0
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Runs a command; no command prints the help and exits 2, as a usage error."""
     cli = parser()
-    command = cli.parse_args(argv).command
-    if command is None:
+    args = cli.parse_args(argv)
+    if args.command is None:
         cli.print_help()
         return 2
+    if args.command == "serve":
+        return serve(args)
     try:
         status = demo()
         sys.stdout.flush()  # a closed pipe shows here, inside the try, not at exit

@@ -1,4 +1,5 @@
-"""The pytest plugin: the `fake_assistants` fixture and the `fake_assistants` marker.
+"""The pytest plugin: the `fake_assistants` fixture and the `fake_assistants` marker, and
+the `fake_assistants_server` fixture (the fake over real HTTP on loopback).
 
 Registered through the `pytest11` entry point, so installing the package is enough. It
 must cost nothing to tests that never use the fake: it imports nothing heavy at load
@@ -15,6 +16,7 @@ import pytest
 
 if TYPE_CHECKING:
     from ._fake import FakeAssistants
+    from ._server import Server
 
 MARKER = "fake_assistants"
 
@@ -60,3 +62,17 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
 
     with FakeAssistants(**marker_options(request.node)) as fake:
         yield fake
+
+
+@pytest.fixture
+def fake_assistants_server() -> Iterator[Server]:
+    """A fresh fake served over HTTP on a free 127.0.0.1 port for the test: `.url` for
+    clients (`AzureOpenAI(azure_endpoint=server.url, ...)`), `.fake` to script and
+    inspect it. Needs the 'server' extra (uvicorn). The fake is not activated in
+    process: only HTTP reaches it. It takes no marker options (the marker starts the
+    in-process fake); for options, use `with fake_assistants.serve(**options)`.
+    """
+    from ._server import serve
+
+    with serve() as server:
+        yield server

@@ -1,0 +1,1 @@
+"""Adapters that serve the core over other transports than in-process httpx."""
