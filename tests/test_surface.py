@@ -51,6 +51,7 @@ def test_public_names_are_pinned() -> None:
         "Collection",
         "FakeAssistants",
         "FakeAssistantsError",
+        "Fault",
         "GatewayError",
         "InternalError",
         "InvalidId",

@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 # The modules that hold the names below, searched in this order on first use. The wire
 # errors (`NotFound`, `InvalidParam`, ...) are what the direct API (`fake.assistants`)
 # and `handle()` raise; tests may catch them.
-_MODULES = ("._errors", "._http", "._service", "._views", "._replies", "._fake")
+_MODULES = ("._errors", "._http", "._service", "._views", "._replies", "._faults", "._fake")
 
 __all__ = [
     "AccessDenied",
@@ -28,6 +28,7 @@ __all__ = [
     "Collection",
     "FakeAssistants",
     "FakeAssistantsError",
+    "Fault",
     "GatewayError",
     "InternalError",
     "InvalidId",
@@ -80,6 +81,7 @@ if TYPE_CHECKING:
         WireError,
     )
     from ._fake import FakeAssistants, UnsupportedRequestWarning, mock
+    from ._faults import Fault
     from ._http import Request, Response
     from ._replies import CodeStep, Reply, ReplyContext, ToolCall
     from ._service import Call, CallList, Service
