@@ -70,6 +70,7 @@ def test_public_names_are_pinned() -> None:
         "ResourceView",
         "Response",
         "Service",
+        "SnapshotError",
         "TokenRejected",
         "ToolCall",
         "UnknownParameter",

@@ -14,7 +14,16 @@ __version__ = "0.1.0"
 # The modules that hold the names below, searched in this order on first use. The wire
 # errors (`NotFound`, `InvalidParam`, ...) are what the direct API (`fake.assistants`)
 # and `handle()` raise; tests may catch them.
-_MODULES = ("._errors", "._http", "._service", "._views", "._replies", "._faults", "._fake")
+_MODULES = (
+    "._errors",
+    "._http",
+    "._service",
+    "._views",
+    "._replies",
+    "._faults",
+    "._snapshot",
+    "._fake",
+)
 
 __all__ = [
     "AccessDenied",
@@ -47,6 +56,7 @@ __all__ = [
     "ResourceView",
     "Response",
     "Service",
+    "SnapshotError",
     "TokenRejected",
     "ToolCall",
     "UnknownParameter",
@@ -85,6 +95,7 @@ if TYPE_CHECKING:
     from ._http import Request, Response
     from ._replies import CodeStep, Reply, ReplyContext, ToolCall
     from ._service import Call, CallList, Service
+    from ._snapshot import SnapshotError
     from ._views import AssistantsView, Collection, Item, ResourceView
 else:  # hidden from type checkers, so a misspelt name stays an error for them
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import os
 import sys
 import unittest
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, ParamSpec, TypeVar, cast, overload
 
@@ -21,6 +23,7 @@ from ._http import Request, Response
 from ._options import JOURNAL_LIMIT, Clock, Options
 from ._replies import Reply, ReplyFunction
 from ._service import CallList, Service
+from ._snapshot import FORMAT, VERSION, SnapshotError, check, dump, load, settings
 from ._versions import ASSISTANTS_VERSIONS, LATEST
 from ._views import UNNAMED, Collection, Files, ResourceView
 
@@ -391,6 +394,40 @@ class FakeAssistants:
         fault rules."""
         self.service.reset()
 
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as JSON values: `{"format": "fake-assistants-snapshot",
+        "version": 1, "options": ..., "state": ...}`. Refuses (SnapshotError) while a
+        scripted reply is a function: functions cannot be saved."""
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "options": settings(self._settings),
+            "state": dump(self.service),
+        }
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes `snapshot()` to `path` as UTF-8 JSON."""
+        text = json.dumps(self.snapshot(), ensure_ascii=False, allow_nan=False)
+        Path(path).write_text(text, encoding="utf-8")
+
+    @classmethod
+    def load(
+        cls, source: str | os.PathLike[str] | Mapping[str, Any], **options: Any
+    ) -> FakeAssistants:
+        """A new fake in the state of a snapshot (a dict, or a file `save()` wrote),
+        with the snapshot's options overridden by `options` (`clock`, `api_key` and
+        `ad_token` are never saved: pass them here)."""
+        data = _read(source)
+        check(data)
+        fake = cls(**{**data["options"], **options})
+        load(fake.service, data)
+        return fake
+
+    def restore(self, source: str | os.PathLike[str] | Mapping[str, Any]) -> None:
+        """Replaces this fake's state (not its options) with a snapshot's; the journal,
+        scripted replies and fault rules are cleared first."""
+        load(self.service, _read(source))
+
     def resource(self, endpoint: str | None = None) -> ResourceView:
         """The state of one Azure resource, by endpoint URL or host.
 
@@ -432,6 +469,18 @@ class FakeAssistants:
         if len(used) > 1:
             raise LookupError(f"{UNNAMED} Resources used so far: {', '.join(used)}.")
         return used[0] if used else None
+
+
+def _read(source: str | os.PathLike[str] | Mapping[str, Any]) -> Mapping[str, Any]:
+    if isinstance(source, Mapping):
+        return source
+    try:
+        data = json.loads(Path(source).read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SnapshotError(f"{source}: not a JSON snapshot ({error})") from None
+    if not isinstance(data, dict):
+        raise SnapshotError(f"{source}: not a fake-assistants snapshot")
+    return data
 
 
 def _user_stacklevel() -> int:
