@@ -166,6 +166,14 @@ def test_times_bounds_a_rule_and_later_rules_act_when_it_is_spent() -> None:
     assert first.hits == then.hits == 1 and fake.faults == ()
 
 
+def test_a_status_without_a_reason_phrase_still_answers() -> None:
+    fake = FakeAssistants()
+    fake.fail(status=499)
+    answer = post(fake, "/openai/assistants")
+    assert answer.status == 499
+    assert answer.json() == {"error": {"code": "499", "message": "Error 499"}}
+
+
 def test_a_faulted_request_draws_no_id() -> None:
     faulted, plain = FakeAssistants(), FakeAssistants()
     faulted.fail(status=500, times=1)

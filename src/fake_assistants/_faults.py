@@ -135,8 +135,16 @@ def _envelope(status: int) -> dict[str, Any]:
         return {
             "error": {"message": SERVER_ERROR, "type": "server_error", "param": None, "code": None}
         }
-    code, message = GATEWAY_BODIES.get(status, (str(status), HTTPStatus(status).phrase))
+    code, message = GATEWAY_BODIES.get(status, (str(status), _phrase(status)))
     return GatewayError(status, code, message).body()
+
+
+def _phrase(status: int) -> str:
+    """The reason phrase; a status without one (499) gets `Error <status>`."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return f"Error {status}"
 
 
 @dataclass(frozen=True)
