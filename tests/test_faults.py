@@ -123,6 +123,19 @@ def test_a_drop_reaches_a_plain_client_as_remote_protocol_error(
         http.get(f"{ENDPOINT}/openai/assistants?api-version=2024-05-01-preview")
 
 
+def test_a_drop_through_a_respx_route_raises_remote_protocol_error() -> None:
+    import respx
+
+    fake = FakeAssistants()
+    fake.drop(times=1)
+    with respx.mock() as router, httpx.Client() as http:
+        fake.respx_route(router)
+        url = f"{ENDPOINT}/openai/assistants?api-version=2024-05-01-preview"
+        with pytest.raises(httpx.RemoteProtocolError):
+            http.get(url, headers={"api-key": "k"})
+        assert http.get(url, headers={"api-key": "k"}).status_code == 200
+
+
 async def test_the_async_sdk_retries_a_429(fake_assistants: FakeAssistants) -> None:
     fake_assistants.fail(status=429, times=1, retry_after=0.001)
     made = await async_client(max_retries=1).beta.assistants.create(model="gpt-4o")
