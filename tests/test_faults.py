@@ -242,10 +242,11 @@ def test_fail_run_fails_the_next_run_only(fake_assistants: FakeAssistants) -> No
     rule = fake_assistants.fail_run(error)
     with pytest.raises(openai.NotFoundError):  # no run made: the rule is not spent
         sdk.beta.threads.runs.create(thread_id=thread.id, assistant_id="asst_" + "x" * 24)
-    assert rule.hits == 0
+    assert rule.hits == 0 and fake_assistants.calls.last.fault is None
     failed = sdk.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     assert failed.status == "failed" and failed.last_error is not None
     assert failed.last_error.model_dump() == error
+    assert [c.fault for c in fake_assistants.calls if c.fault] == [rule]
     fake_assistants.add_reply("fine")
     after = sdk.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     assert after.status == "completed" and fake_assistants.faults == ()

@@ -200,6 +200,8 @@ class Service:
             else:
                 resource, status, payload, unserved = self._serve(request, fault)
                 response = self._respond(resource, status, payload)
+                if status != 200 and fault is not None and fault.action == "run_error":
+                    fault = None  # no run was made: the rule did not act
             call = Call(request, response, fault)
             self.calls.append(call)
             if unserved:
