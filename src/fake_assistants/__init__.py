@@ -35,6 +35,7 @@ __all__ = [
     "CallList",
     "CodeStep",
     "Collection",
+    "Dropped",
     "FakeAssistants",
     "FakeAssistantsError",
     "Fault",
@@ -92,7 +93,7 @@ if TYPE_CHECKING:
     )
     from ._fake import FakeAssistants, UnsupportedRequestWarning, mock
     from ._faults import Fault
-    from ._http import Request, Response
+    from ._http import Dropped, Request, Response
     from ._replies import CodeStep, Reply, ReplyContext, ToolCall
     from ._service import Call, CallList, Service
     from ._snapshot import SnapshotError
