@@ -168,6 +168,16 @@ def test_a_template_matches_its_route_and_a_glob_matches_paths() -> None:
     assert fake.faults == (on_threads,) and not on_runs.active
 
 
+def test_a_rule_acts_before_credentials_and_takes_several_paths() -> None:
+    fake = FakeAssistants(api_key="right")
+    fake.fail(status=429, path=["/openai/threads", "/openai/assistants"], retry_after=2)
+    answer = post(fake, "/openai/assistants")  # the key "k" is wrong: never checked
+    assert answer.status == 429
+    assert (answer.header("retry-after"), answer.header("retry-after-ms")) == ("2", "2000")
+    assert post(fake, "/openai/threads", b"{}").status == 429
+    assert post(fake, "/openai/vector_stores", b"{}").status == 401
+
+
 def test_times_bounds_a_rule_and_later_rules_act_when_it_is_spent() -> None:
     fake = FakeAssistants()
     first = fake.fail(status=500, times=1)
