@@ -36,6 +36,12 @@ def test_literal_beats_parameter(router: Router[str]) -> None:
     )
 
 
+def test_a_match_names_its_template(router: Router[str]) -> None:
+    found = router.match("POST", "/openai/threads/t/runs/r/cancel")
+    assert found is not None
+    assert found.template == "/openai/threads/{thread_id}/runs/{run_id}/cancel"
+
+
 def test_parameters_are_collected_along_the_path(router: Router[str]) -> None:
     assert router.match("GET", "/openai/threads/thread_1/runs/run_2") == Match(
         "get_run", {"thread_id": "thread_1", "run_id": "run_2"}

@@ -14,7 +14,17 @@ __version__ = "0.1.0"
 # The modules that hold the names below, searched in this order on first use. The wire
 # errors (`NotFound`, `InvalidParam`, ...) are what the direct API (`fake.assistants`)
 # and `handle()` raise; tests may catch them.
-_MODULES = ("._errors", "._http", "._service", "._views", "._replies", "._fake", "._server")
+_MODULES = (
+    "._errors",
+    "._http",
+    "._service",
+    "._views",
+    "._replies",
+    "._faults",
+    "._snapshot",
+    "._fake",
+    "._server",
+)
 
 __all__ = [
     "AccessDenied",
@@ -26,8 +36,10 @@ __all__ = [
     "CallList",
     "CodeStep",
     "Collection",
+    "Dropped",
     "FakeAssistants",
     "FakeAssistantsError",
+    "Fault",
     "GatewayError",
     "InternalError",
     "InvalidId",
@@ -46,6 +58,7 @@ __all__ = [
     "ResourceView",
     "Response",
     "Service",
+    "SnapshotError",
     "TokenRejected",
     "ToolCall",
     "UnknownParameter",
@@ -81,10 +94,12 @@ if TYPE_CHECKING:
         WireError,
     )
     from ._fake import FakeAssistants, UnsupportedRequestWarning, mock
-    from ._http import Request, Response
+    from ._faults import Fault
+    from ._http import Dropped, Request, Response
     from ._replies import CodeStep, Reply, ReplyContext, ToolCall
     from ._server import serve
     from ._service import Call, CallList, Service
+    from ._snapshot import SnapshotError
     from ._views import AssistantsView, Collection, Item, ResourceView
 else:  # hidden from type checkers, so a misspelt name stays an error for them
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ._errors import InvalidJson, InvalidType
 from ._options import Options
-from ._replies import Replies
+from ._replies import Replies, Reply
 from ._resource import Resource
 from ._validation import describe
 from ._versions import ApiVersion
@@ -88,6 +88,7 @@ class Context:
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
     replies: Replies = field(default_factory=Replies)  # what the model says in runs
+    fault_reply: Reply | None = None  # a fault rule's error: a run made here fails with it
 
     def now(self) -> int:
         return self.clock()

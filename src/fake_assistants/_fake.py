@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import os
 import sys
 import unittest
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, ParamSpec, TypeVar, cast, overload
 
 import httpx
 
 from . import _intercept, _respx
+from ._faults import RUN_CREATES, Fault, Spec
 from ._hosts import host_of, is_azure_host, netloc_of, normal_netloc
 from ._http import Request, Response
 from ._options import JOURNAL_LIMIT, Clock, Options
 from ._replies import Reply, ReplyFunction
 from ._service import CallList, Service
+from ._snapshot import FORMAT, VERSION, SnapshotError, check, dump, load, settings
 from ._versions import ASSISTANTS_VERSIONS, LATEST
 from ._views import UNNAMED, Collection, Files, ResourceView
 
@@ -298,11 +302,131 @@ class FakeAssistants:
         their next observation. Returns how many were released."""
         return self.service.release(run_id)
 
+    # --- faults ------------------------------------------------------------------------
+
+    def fail(
+        self,
+        *,
+        status: int = 500,
+        method: str = "*",
+        path: str | Sequence[str] = "*",
+        retry_after: float | None = None,
+        body: Mapping[str, Any] | None = None,
+        times: int | None = None,
+        probability: float | None = None,
+    ) -> Fault:
+        """Answers matching requests with `status` instead of serving them (nothing
+        changes): 429 with Azure's rate-limit body and `retry-after` / `retry-after-ms`
+        (1 second unless `retry_after=`), 500 with the OpenAI `server_error` envelope,
+        408 and 503 with Azure's gateway bodies, `body=` for your own JSON.
+
+        `path` is a route template (`/openai/threads/{thread_id}/runs`) or a glob on
+        the path (`/openai/assistants*`), or several; `method` is one method or "*".
+        `times` bounds how many requests it answers; `probability` makes it act on a
+        share of them, drawn from the fake's seed."""
+        if not isinstance(status, int) or not 400 <= status <= 599:
+            raise ValueError(f"status: an error status 400..599, not {status!r}")
+        if retry_after is not None and not 0 <= retry_after <= 86_400:
+            raise ValueError("retry_after: seconds, 0 to 86400")
+        spec = Spec(method, path, times, probability)
+        return self.service.faults.add(
+            spec, action="status", status=status, retry_after=retry_after, body=body
+        )
+
+    def delay(
+        self,
+        ms: float,
+        *,
+        method: str = "*",
+        path: str | Sequence[str] = "*",
+        times: int | None = None,
+        probability: float | None = None,
+    ) -> Fault:
+        """Sleeps `ms` milliseconds before serving matching requests: a real
+        `time.sleep`, in the thread that sends (in async code it blocks the loop)."""
+        if not 0 <= ms <= 600_000:
+            raise ValueError("ms: milliseconds, 0 to 600000")
+        spec = Spec(method, path, times, probability)
+        return self.service.faults.add(spec, action="delay", delay_ms=float(ms))
+
+    def drop(
+        self,
+        *,
+        method: str = "*",
+        path: str | Sequence[str] = "*",
+        times: int | None = None,
+        probability: float | None = None,
+    ) -> Fault:
+        """Drops the connection of matching requests: the client gets its library's
+        `RemoteProtocolError` (the SDK's `APIConnectionError`, which it retries)."""
+        spec = Spec(method, path, times, probability)
+        return self.service.faults.add(spec, action="drop")
+
+    def fail_run(
+        self,
+        error: Mapping[str, str] | None = None,
+        *,
+        method: str = "POST",
+        path: str | Sequence[str] = RUN_CREATES,
+        times: int | None = 1,
+        probability: float | None = None,
+    ) -> Fault:
+        """The next run created (by default: run create and create-thread-and-run) fails
+        at its first turn with `last_error` = `error` (`{"code", "message"}`; by default
+        `server_error`), whatever reply was scripted. Only runs made count."""
+        reply = Reply(error=error)  # checks the shape
+        spec = Spec(method, path, times, probability)
+        return self.service.faults.add(spec, action="run_error", run_error=reply.error)
+
+    @property
+    def faults(self) -> tuple[Fault, ...]:
+        """The fault rules in force, oldest first (spent and cancelled ones leave)."""
+        return self.service.faults.rules()
+
+    def clear_faults(self) -> None:
+        """Cancels every fault rule."""
+        self.service.faults.clear()
+
     # --- state -------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forgets every resource's state and the journal."""
+        """Forgets every resource's state, the journal, the scripted replies and the
+        fault rules."""
         self.service.reset()
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as JSON values: `{"format": "fake-assistants-snapshot",
+        "version": 1, "options": ..., "state": ...}`. Refuses (SnapshotError) while a
+        scripted reply is a function: functions cannot be saved."""
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "options": settings(self._settings),
+            "state": dump(self.service),
+        }
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Writes `snapshot()` to `path` as UTF-8 JSON."""
+        text = json.dumps(self.snapshot(), ensure_ascii=False, allow_nan=False)
+        Path(path).write_text(text, encoding="utf-8")
+
+    @classmethod
+    def load(
+        cls, source: str | os.PathLike[str] | Mapping[str, Any], **options: Any
+    ) -> FakeAssistants:
+        """A new fake in the state of a snapshot (a dict, or a file `save()` wrote),
+        with the snapshot's options overridden by `options` (`clock`, `api_key` and
+        `ad_token` are never saved: pass them here)."""
+        data = _read(source)
+        check(data)
+        fake = cls(**{**data["options"], **options})
+        load(fake.service, data)
+        return fake
+
+    def restore(self, source: str | os.PathLike[str] | Mapping[str, Any]) -> None:
+        """Replaces this fake's state (not its options) with a snapshot's; the journal,
+        scripted replies and fault rules are cleared first."""
+        load(self.service, _read(source))
 
     def resource(self, endpoint: str | None = None) -> ResourceView:
         """The state of one Azure resource, by endpoint URL or host.
@@ -345,6 +469,18 @@ class FakeAssistants:
         if len(used) > 1:
             raise LookupError(f"{UNNAMED} Resources used so far: {', '.join(used)}.")
         return used[0] if used else None
+
+
+def _read(source: str | os.PathLike[str] | Mapping[str, Any]) -> Mapping[str, Any]:
+    if isinstance(source, Mapping):
+        return source
+    try:
+        data = json.loads(Path(source).read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SnapshotError(f"{source}: not a JSON snapshot ({error})") from None
+    if not isinstance(data, dict):
+        raise SnapshotError(f"{source}: not a fake-assistants snapshot")
+    return data
 
 
 def _user_stacklevel() -> int:

@@ -68,3 +68,16 @@ class Response:
     @property
     def is_json(self) -> bool:
         return (self.header("content-type") or "").startswith("application/json")
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped(Response):
+    """No response: the connection was dropped (a fault rule). Status 0, no body.
+
+    The one answer an adapter does not pass on: it raises the client library's own
+    `RemoteProtocolError` instead, as a server closing the connection would make it.
+    """
+
+    status: int = 0
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import random
 import string
+from typing import Any
 
 ALPHABET = string.ascii_letters + string.digits
 HEX = "0123456789abcdef"
@@ -23,6 +24,20 @@ class IdFactory:
         self._objects = random.Random(f"objects/{seed}")
         self._requests = random.Random(f"requests/{seed}")
         self._issued: set[str] = set()
+
+    def state(self) -> dict[str, Any]:
+        """Where both streams are and what was issued, as JSON values."""
+        return {
+            "objects": _json_state(self._objects.getstate()),
+            "requests": _json_state(self._requests.getstate()),
+            "issued": sorted(self._issued),
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Goes on exactly where `state` was taken."""
+        self._objects.setstate(_random_state(state["objects"]))
+        self._requests.setstate(_random_state(state["requests"]))
+        self._issued = set(state["issued"])
 
     def new(self, prefix: str, alphabet: str = ALPHABET, length: int = ID_LENGTH) -> str:
         """`prefix` + `length` characters of `alphabet` (Azure's batch file ids and batch
@@ -49,3 +64,13 @@ class IdFactory:
         bits = (bits & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48)
         text = f"{bits:032x}"
         return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def _json_state(state: tuple[Any, ...]) -> list[Any]:
+    version, internal, gauss = state
+    return [version, list(internal), gauss]
+
+
+def _random_state(value: list[Any]) -> tuple[Any, ...]:
+    version, internal, gauss = value
+    return (version, tuple(internal), gauss)

@@ -22,11 +22,12 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from ._hosts import host_of, is_azure_host, normal_netloc
-from ._http import Request, Response
+from ._http import Dropped, Request, Response
 from ._limits import body_limit
 
 METHOD = "_send_single_request"
 MODULES = ("httpx", "httpx2")
+DROPPED = "Server disconnected without sending a response."  # httpcore's words
 GATEWAY_404 = b'{"error": {"code": "404", "message": "Resource not found"}}'
 
 
@@ -338,7 +339,9 @@ def transport_types(module: ModuleType) -> tuple[type, type]:
 def _make_transport_types(module: ModuleType) -> tuple[type, type]:
     via = module.__name__
 
-    def to_response(response: Response) -> Any:
+    def to_response(response: Response, request: Any) -> Any:
+        if isinstance(response, Dropped):  # the one exception the fake raises on purpose
+            raise module.RemoteProtocolError(DROPPED, request=request)
         return module.Response(
             response.status, headers=list(response.headers), content=response.body
         )
@@ -349,7 +352,7 @@ def _make_transport_types(module: ModuleType) -> tuple[type, type]:
 
         def handle_request(self, request: Any) -> Any:
             body = read_body(request)
-            return to_response(self.fake.handle(core_request(request, body, via)))
+            return to_response(self.fake.handle(core_request(request, body, via)), request)
 
     class AsyncFakeTransport(module.AsyncBaseTransport, Direct):  # type: ignore[name-defined,misc]
         def __init__(self, fake: Claimant) -> None:
@@ -357,7 +360,7 @@ def _make_transport_types(module: ModuleType) -> tuple[type, type]:
 
         async def handle_async_request(self, request: Any) -> Any:
             body = await aread_body(request)
-            return to_response(self.fake.handle(core_request(request, body, via)))
+            return to_response(self.fake.handle(core_request(request, body, via)), request)
 
     return FakeTransport, AsyncFakeTransport
 

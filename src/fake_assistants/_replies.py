@@ -182,6 +182,11 @@ class Replies:
     def __len__(self) -> int:
         return len(self._queue)
 
+    def queued(self) -> list[tuple[str | Reply | ReplyFunction, str | None, str | None]]:
+        """The replies not taken yet, in order: (source, assistant_id, thread_id)."""
+        with self._lock:
+            return [(q.source, q.assistant_id, q.thread_id) for q in self._queue]
+
     def next(self, run: Mapping[str, Any], context: Callable[[], ReplyContext]) -> Reply:
         """The reply for the model's next turn in `run`. `context` is called only when
         a reply function or the default needs it (a scripted text does not)."""

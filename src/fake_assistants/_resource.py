@@ -33,6 +33,10 @@ class Resource:
         """Every store made so far, by key (a copy of the mapping, not of the stores)."""
         return dict(self._stores)
 
+    def put(self, key: StoreKey, store: OrderedStore[Record]) -> None:
+        """Installs a store rebuilt elsewhere (a snapshot being loaded)."""
+        self._stores[key] = store
+
     def drop(self, *prefix: str) -> None:
         """Forgets every store under `prefix` (a deleted thread's messages and runs)."""
         size = len(prefix)

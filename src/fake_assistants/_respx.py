@@ -16,7 +16,7 @@ import httpx
 
 from . import _intercept
 from ._hosts import AZURE_DOMAINS, AZURE_SUFFIXES, host_of
-from ._http import Request, Response
+from ._http import Dropped, Request, Response
 
 if TYPE_CHECKING:
     from ._fake import FakeAssistants
@@ -46,6 +46,8 @@ def respx_route(fake: FakeAssistants, router: Any = None) -> Any:
     def side_effect(request: httpx.Request) -> httpx.Response:
         body = request.read()
         answer = fake.handle(_intercept.core_request(request, body, "respx"))
+        if isinstance(answer, Dropped):  # a fault rule dropped the connection
+            raise httpx.RemoteProtocolError(_intercept.DROPPED, request=request)
         return httpx.Response(answer.status, headers=list(answer.headers), content=answer.body)
 
     route = target.route(host__regex=host_pattern(fake)).mock(side_effect=side_effect)

@@ -14,13 +14,14 @@ H = TypeVar("H")
 class _Node(Generic[H]):
     literals: dict[str, _Node[H]] = field(default_factory=dict)
     param: tuple[str, _Node[H]] | None = None
-    methods: dict[str, H] = field(default_factory=dict)
+    methods: dict[str, tuple[H, str]] = field(default_factory=dict)  # handler, template
 
 
 @dataclass(frozen=True, slots=True)
 class Match(Generic[H]):
     handler: H
     params: dict[str, str]
+    template: str = field(default="", compare=False)  # the route's, as registered
 
 
 class Router(Generic[H]):
@@ -51,7 +52,7 @@ class Router(Generic[H]):
                 node = node.literals.setdefault(segment, _Node())
         if method in node.methods:
             raise ValueError(f"duplicate route {method} {template}")
-        node.methods[method] = handler
+        node.methods[method] = (handler, template)
 
     def match(self, method: str, path: str) -> Match[H] | None:
         node = self._root
@@ -65,5 +66,5 @@ class Router(Generic[H]):
                 name, child = node.param
                 params[name] = segment
             node = child
-        handler = node.methods.get(method)
-        return None if handler is None else Match(handler, params)
+        found = node.methods.get(method)
+        return None if found is None else Match(found[0], params, found[1])

@@ -25,14 +25,15 @@ from ._errors import (
     UnservedPath,
     WireError,
 )
+from ._faults import Fault, Faults
 from ._hosts import resource_key
-from ._http import Request, Response
+from ._http import Dropped, Request, Response
 from ._limits import body_limit
 from ._options import JOURNAL_LIMIT, Clock, Options
-from ._replies import Replies
+from ._replies import Replies, Reply
 from ._resource import Resource
 from ._routing import Match, Router
-from ._versions import ApiVersion, resolve
+from ._versions import LATEST, ApiVersion, resolve
 
 __all__ = ["JOURNAL_LIMIT", "Call", "CallList", "Clock", "Options", "Service", "seconds"]
 
@@ -43,10 +44,12 @@ DIRECT_ROUTER: Router[Handler] = Router(DIRECT_ROUTES)
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """One request the fake served, with the response it gave."""
+    """One request the fake served, with the response it gave; `fault` is the fault rule
+    that answered, delayed or dropped it, or made its run fail (None for most calls)."""
 
     request: Request
     response: Response
+    fault: Fault | None = None
 
     @property
     def method(self) -> str:
@@ -135,12 +138,14 @@ class Service:
     calls: CallList = field(init=False)
     unsupported: CallList = field(init=False)
     replies: Replies = field(init=False)
+    faults: Faults = field(init=False)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
         self.calls = CallList(self.options.journal_limit)
         self.unsupported = CallList(self.options.journal_limit)
         self.replies = Replies(seed=self.options.seed)
+        self.faults = Faults(self.options.seed)
 
     def now(self) -> int:
         clock = self.options.clock
@@ -167,6 +172,7 @@ class Service:
             self.calls.clear()
             self.unsupported.clear()
             self.replies.clear()
+            self.faults.clear()
 
     def release(self, run_id: str | None = None) -> int:
         """Releases held runs (see `Reply.hold`); how many were held."""
@@ -176,22 +182,70 @@ class Service:
             return sum(release_held(resource, run_id) for resource in self.resources.values())
 
     def handle(self, request: Request) -> Response:
-        """Answers any request with a response; no exception leaves this method."""
+        """Answers any request with a response; no exception leaves this method.
+
+        A fault rule is picked first: a delay sleeps outside the lock (a real sleep),
+        then the request is served; a status or drop rule answers in place of the
+        service, which never sees the request."""
         with self.lock:
-            resource, status, payload, unserved = self._serve(request)
-            response = self._respond(resource, status, payload)
-            call = Call(request, response)
+            fault = self._fault_for(request)
+        if fault is not None and fault.action == "delay":
+            time.sleep(fault.delay_ms / 1000)
+            self.faults.spend(fault)
+        with self.lock:
+            if fault is not None and fault.action in ("status", "drop"):
+                self.faults.spend(fault)
+                response = self._faulted(request, fault)
+                unserved = False
+            else:
+                resource, status, payload, unserved = self._serve(request, fault)
+                response = self._respond(resource, status, payload)
+                if status != 200 and fault is not None and fault.action == "run_error":
+                    fault = None  # no run was made: the rule did not act
+            call = Call(request, response, fault)
             self.calls.append(call)
             if unserved:
                 self.unsupported.append(call)
             return response
 
-    def _serve(self, request: Request) -> tuple[Resource, int, Any, bool]:
+    def _fault_for(self, request: Request) -> Fault | None:
+        """The fault rule that acts on this request; costs nothing while there are none."""
+        if not self.faults:
+            return None
+        try:
+            path = urlsplit(request.url).path
+        except ValueError:
+            path = ""
+        match = ROUTER.match(request.method.upper(), path)
+        template = None if match is None else match.template
+        return self.faults.pick(request.method.upper(), path, template)
+
+    def _faulted(self, request: Request, fault: Fault) -> Response:
+        """A status rule's answer (with the service's request-id headers), or a drop."""
+        if fault.action == "drop":
+            return Dropped()
+        try:
+            parts = _split(request.url)
+        except ResourceNotFound:
+            parts = urlsplit("")
+        match = ROUTER.match(request.method.upper(), parts.path)
+        version = dict(_query(parts.query)).get("api-version") or LATEST
+        status, payload, headers = fault.answer(operation_name(match), version)
+        response = self._respond(self._seen_resource(resource_key(parts)), status, payload)
+        kept = tuple(h for h in response.headers if h[0] != "x-should-retry")
+        return Response(status, kept + headers, response.body)
+
+    def _serve(
+        self, request: Request, fault: Fault | None = None
+    ) -> tuple[Resource, int, Any, bool]:
         resource = self._seen_resource("")  # until the URL is read
+        run_error = None if fault is None else fault.run_reply()
         try:
             parts = _split(request.url)
             resource = self._seen_resource(resource_key(parts))
-            payload = self._dispatch(request, resource, parts)
+            payload = self._dispatch(request, resource, parts, run_error)
+            if run_error is not None and fault is not None:
+                self.faults.spend(fault)  # counted once a run was made to fail
             self.resources.setdefault(resource.host, resource)  # served: a resource in use
             return resource, 200, payload, False
         except WireError as error:
@@ -199,7 +253,9 @@ class Service:
         except Exception as error:  # a bug of ours: say so, in an envelope
             return resource, 500, _internal(error), False
 
-    def _dispatch(self, request: Request, resource: Resource, parts: SplitResult) -> Any:
+    def _dispatch(
+        self, request: Request, resource: Resource, parts: SplitResult, run_error: Reply | None
+    ) -> Any:
         match = ROUTER.match(request.method.upper(), parts.path)
         if match is None:
             raise UnservedPath(request.method.upper(), parts.path)
@@ -219,6 +275,7 @@ class Service:
             headers=request.headers,
             body=request.body,
             replies=self.replies,
+            fault_reply=run_error,
         )
         return match.handler(ctx)
 
@@ -302,6 +359,16 @@ def _query(text: str) -> tuple[tuple[str, str], ...]:
     """The query's pairs (the last of a repeated key wins in the dict made of them);
     clients repeat the same few queries, so they are parsed once."""
     return tuple(parse_qsl(text, keep_blank_values=True))
+
+
+def operation_name(match: Match[Handler] | None) -> str:
+    """`Runs_Create`, `Assistants_List`: the API and the handler a request reached, as
+    the 429 text names the operation (the service's own names are not known)."""
+    if match is None:
+        return "Unknown"
+    api = match.handler.__module__.split("._apis.")[-1].split(".")[0]
+    name = match.handler.__name__.strip("_")
+    return "_".join("".join(w.title() for w in part.split("_")) for part in (api, name))
 
 
 def direct_match(method: str, path: str) -> Match[Handler] | None:

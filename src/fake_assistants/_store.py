@@ -10,7 +10,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import count
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -23,13 +22,20 @@ class Page(Generic[T]):
     has_more: bool
 
 
+@dataclass(frozen=True, slots=True)
+class StoreState(Generic[T]):
+    items: list[tuple[str, T]]  # oldest first
+    keys: dict[str, Key]  # every id known, deleted ones too
+    next: int
+
+
 class OrderedStore(Generic[T]):
     def __init__(self) -> None:
         self._items: dict[str, T] = {}
         self._keys: list[Key] = []
         self._ids_by_key: dict[Key, str] = {}
         self._key_of: dict[str, Key] = {}  # includes deleted ids, for cursors
-        self._sequence = count()
+        self._next = 0  # the creation sequence of the next item
 
     def __len__(self) -> int:
         return len(self._items)
@@ -45,7 +51,8 @@ class OrderedStore(Generic[T]):
         return self._items.get(object_id)
 
     def add(self, object_id: str, created_at: int, item: T) -> None:
-        key = (created_at, next(self._sequence))
+        key = (created_at, self._next)
+        self._next += 1
         self._items[object_id] = item
         self._ids_by_key[key] = object_id
         self._key_of[object_id] = key
@@ -60,6 +67,25 @@ class OrderedStore(Generic[T]):
         del self._keys[bisect_left(self._keys, key)]
         del self._ids_by_key[key]
         return item
+
+    def state(self) -> StoreState[T]:
+        """Everything the store holds, to rebuild it with `from_state`: items oldest
+        first, the keys of every id it knows (deleted ones too) and the next sequence."""
+        items = [(self._ids_by_key[key], self._items[self._ids_by_key[key]]) for key in self._keys]
+        return StoreState(items, dict(self._key_of), self._next)
+
+    @staticmethod
+    def from_state(state: StoreState[T]) -> OrderedStore[T]:
+        store: OrderedStore[T] = OrderedStore()
+        store._key_of = dict(state.keys)
+        store._next = state.next
+        for object_id, item in state.items:
+            key = state.keys[object_id]
+            store._items[object_id] = item
+            store._ids_by_key[key] = object_id
+            store._keys.append(key)
+        store._keys.sort()
+        return store
 
     def knows(self, object_id: str) -> bool:
         """True for stored ids and for deleted ones still usable as cursors."""

@@ -70,6 +70,21 @@ def uses_the_context_managers() -> None:
         assert_type(error.body(), dict[str, Any])
 
 
+def uses_faults_and_snapshots() -> None:
+    fake = FakeAssistants()
+    rule = fake.fail(status=429, path="/openai/threads/{thread_id}/runs", times=2)
+    assert_type(rule, fa.Fault)
+    assert_type(rule.remaining, int | None)
+    assert_type(fake.faults, tuple[fa.Fault, ...])
+    assert_type(fake.drop(), fa.Fault)
+    assert_type(fake.delay(5), fa.Fault)
+    assert_type(fake.fail_run({"code": "server_error", "message": "m"}), fa.Fault)
+    rule.cancel()
+    assert_type(fake.snapshot(), dict[str, Any])
+    assert_type(FakeAssistants.load(fake.snapshot(), seed=1), FakeAssistants)
+    assert_type(fake.calls.last.fault, fa.Fault | None)
+
+
 async def uses_the_async_context_manager() -> None:
     async with fa.mock() as fake:
         assert_type(fake, FakeAssistants)

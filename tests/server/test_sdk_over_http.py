@@ -106,3 +106,20 @@ def test_a_kept_alive_connection_answers_without_a_delayed_ack_stall(
             times.append(time.perf_counter() - start)
 
     assert statistics.median(times[1:]) < 0.02, times
+
+
+def test_a_drop_rule_closes_the_connection_without_an_answer() -> None:
+    """A fault rule's dropped connection reaches an HTTP client as the server going away,
+    and the SDK retries it as a connection error, then succeeds."""
+    with fake_assistants.serve() as server:
+        server.fake.drop(path="/openai/assistants", times=1)
+        sdk = openai.AzureOpenAI(
+            azure_endpoint=server.url,
+            api_key="k",
+            api_version="2025-04-01-preview",
+            max_retries=1,
+            http_client=httpx.Client(),
+        )
+        created = sdk.beta.assistants.create(model="gpt-4o")
+        assert [c.fault is not None for c in server.fake.calls] == [True, False]
+        assert created.id in server.fake.assistants

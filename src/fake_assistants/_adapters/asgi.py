@@ -14,7 +14,7 @@ import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Protocol
 
-from .._http import Request, Response
+from .._http import Dropped, Request, Response
 from .._limits import body_limit
 
 Scope = MutableMapping[str, Any]
@@ -103,6 +103,18 @@ async def write(send: Send, response: Response) -> None:
     await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
+class ConnectionDropped(ConnectionAbortedError):
+    """Raised mid-response so the server closes the connection: a dropped connection."""
+
+
+async def drop(send: Send) -> None:
+    """A fault rule dropped this request: a head promising a body that never comes, then
+    the connection closes; the client sees it as the server going away."""
+    head = [(b"content-type", b"application/json"), (b"content-length", b"1024")]
+    await send({"type": "http.response.start", "status": 200, "headers": head})
+    raise ConnectionDropped("fake-assistants dropped this connection (a fault rule)")
+
+
 async def lifespan(receive: Receive, send: Send) -> None:
     """Nothing to set up or tear down: the state lives in the handler."""
     while True:
@@ -138,4 +150,7 @@ class App:
             return
         request = core_request(scope, headers, body, self.resource)
         response = await asyncio.to_thread(self.handler.handle, request)
+        if isinstance(response, Dropped):
+            await drop(send)
+            return
         await write(send, response)

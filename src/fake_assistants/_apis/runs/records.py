@@ -80,6 +80,7 @@ def new_run(
         "parallel_tool_calls": pick("parallel_tool_calls", True),
     }
     record.update(_private())
+    record["_pending"] = ctx.fault_reply  # a fault rule's error, played at the first turn
     record["_tool_tokens"] = count_tokens(json.dumps(record["tools"]))  # read every turn
     return record
 
