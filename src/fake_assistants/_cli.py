@@ -31,7 +31,7 @@ def add_serve(commands: Any) -> None:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port (8765; 0: a free one)")
-    serve.add_argument("--seed", default="0", help="seed of ids and generated values (0)")
+    serve.add_argument("--seed", help="seed of ids and generated values (0, or the state's)")
     serve.add_argument("--api-key", help="the only api-key accepted (default: any)")
     serve.add_argument("--run-polls", type=int, default=0, help="polls a run stays queued")
     serve.add_argument(
@@ -42,27 +42,29 @@ def add_serve(commands: Any) -> None:
         default="local",
         help="the resource /openai/... is served as: NAME.openai.azure.com (local)",
     )
+    serve.add_argument("--state", help="start from a snapshot file that fake.save() wrote")
 
 
 def serve(args: argparse.Namespace) -> int:
     from ._server import MISSING, run
+    from ._snapshot import SnapshotError
 
     try:
+        options = {"seed": args.seed, "api_key": args.api_key, "state": args.state}
         run(
             args.host,
             args.port,
             args.resource,
-            seed=args.seed,
-            api_key=args.api_key,
             run_polls=args.run_polls,
             ingestion_polls=args.ingestion_polls,
+            **{key: value for key, value in options.items() if value is not None},
         )
     except RuntimeError as error:
         if str(error) != MISSING:
             raise
         print(f"fake-assistants: {error}", file=sys.stderr)
         return 1
-    except (OSError, ValueError) as error:  # port in use, a bad resource name
+    except (OSError, ValueError, SnapshotError) as error:  # port in use, a bad name or file
         print(f"fake-assistants: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # uvicorn shut down gracefully, then passed Ctrl-C on

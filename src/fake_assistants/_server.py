@@ -35,9 +35,12 @@ def import_uvicorn() -> ModuleType:
     return uvicorn
 
 
-def make_fake(resource: str = "local", **options: Any) -> FakeAssistants:
-    """A fake whose default resource is the one the server serves `/openai/...` as."""
+def make_fake(resource: str = "local", state: Any = None, **options: Any) -> FakeAssistants:
+    """A fake whose default resource is the one the server serves `/openai/...` as; with
+    `state` (a snapshot file or dict, see `FakeAssistants.save`), in that state."""
     options.setdefault("endpoint", endpoint_of(resource))
+    if state is not None:
+        return FakeAssistants.load(state, **options)
     return FakeAssistants(**options)
 
 

@@ -11,8 +11,10 @@ import socket
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import httpx
+import openai
 import pytest
 
 import fake_assistants
@@ -166,3 +168,23 @@ def test_the_serve_command_passes_its_options_on() -> None:
         assert process.wait(timeout=15) == 0
     assert created["id"] == expected_id
     assert seen["status"] in ("queued", "in_progress")
+
+
+def test_a_server_starts_from_a_snapshot(tmp_path: Path) -> None:
+    """`serve(state=...)` (and `fake-assistants serve --state FILE`): the saved objects are
+    served, and new ids carry on as they would have in the fake that was saved."""
+    original = fake_assistants.FakeAssistants(endpoint="https://local.openai.azure.com")
+    kept = original.assistants.create(model="gpt-4o", name="kept")
+    path = tmp_path / "state.json"
+    original.save(path)
+    expected_next = original.assistants.create(model="gpt-4o")["id"]
+    with fake_assistants.serve(state=path) as server:
+        sdk = openai.AzureOpenAI(
+            azure_endpoint=server.url,
+            api_key="k",
+            api_version="2025-04-01-preview",
+            http_client=httpx.Client(),
+        )
+        assert [a.name for a in sdk.beta.assistants.list()] == ["kept"]
+        assert sdk.beta.assistants.retrieve(kept["id"]).name == "kept"
+        assert sdk.beta.assistants.create(model="gpt-4o").id == expected_next
