@@ -111,7 +111,7 @@ def test_a_body_over_the_limit_is_413_and_stores_nothing(fake_assistants: FakeAs
 @pytest.mark.parametrize("module_name", ["httpx", "httpx2"])
 def test_an_endless_streamed_body_is_cut_at_the_limit(module_name: str) -> None:
     """A body streamed without end is read to one chunk past the limit, then answered."""
-    module = pytest.importorskip(module_name)
+    module = pytest.importorskip(module_name, reason="httpx2 comes with openai 3.x only")
     sent = 0
 
     def endless() -> Iterator[bytes]:
