@@ -39,6 +39,10 @@ def _finite(text: str) -> float:
     return value
 
 
+# Made once: json.loads with hooks builds a decoder per call, and every request parses.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite)
+
+
 def parse_body(body: bytes) -> dict[str, Any]:
     """A JSON object from the body; an empty body reads as `{}`.
 
@@ -50,14 +54,15 @@ def parse_body(body: bytes) -> dict[str, Any]:
     try:
         # Strict UTF-8: json.loads(bytes) would let encoded surrogates through.
         text = body.decode("utf-8")
-        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
+        value = _DECODER.decode(text)
         if _SURROGATE_ESCAPE.search(text):  # rare: only then pay for the exact check
             json.dumps(value, ensure_ascii=False).encode()
     except (ValueError, RecursionError):
         raise InvalidJson() from None
     if not isinstance(value, dict):
         raise InvalidType("body", "an object", describe(value))
-    if too_deep(value, MAX_DEPTH):
+    # Nesting past the limit takes more opening brackets than that: count them first.
+    if text.count("{") + text.count("[") > MAX_DEPTH and too_deep(value, MAX_DEPTH):
         raise InvalidJson()
     return value
 

@@ -396,9 +396,19 @@ async def aread_body(request: Any) -> bytes:
 
 
 def core_request(request: Any, body: bytes, via: str) -> Request:
-    # .items() walks the headers once; dict(headers) looks each name up again (quadratic).
-    headers = dict(request.headers.items())
-    return Request(request.method, str(request.url), headers, body, via=via)
+    return Request(request.method, str(request.url), plain_headers(request.headers), body, via=via)
+
+
+def plain_headers(headers: Any) -> dict[str, str]:
+    """Lower-case names to values, a repeated name's values joined with ", " as
+    `Headers.items()` joins them; decoded here in one pass, which costs a third of that
+    (every request pays it)."""
+    encoding = headers.encoding
+    plain: dict[str, str] = {}
+    for raw_name, raw_value in headers.raw:
+        name, value = raw_name.lower().decode(encoding), raw_value.decode(encoding)
+        plain[name] = f"{plain[name]}, {value}" if name in plain else value
+    return plain
 
 
 def client(fake: Claimant, module_name: str, is_async: bool, **options: Any) -> Any:

@@ -107,11 +107,13 @@ class Reply:
 
     @property
     def calls(self) -> tuple[ToolCall, ...]:
-        return tuple(ToolCall.of(c) for c in self.tool_calls)
+        """`tool_calls` as ToolCall values (`__post_init__` made them so)."""
+        return self.tool_calls  # type: ignore[return-value]
 
     @property
     def code_steps(self) -> tuple[CodeStep, ...]:
-        return tuple(CodeStep.of(s) for s in self.code_interpreter)
+        """`code_interpreter` as CodeStep values (`__post_init__` made them so)."""
+        return self.code_interpreter  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,11 @@ class _Queued:
     source: str | Reply | ReplyFunction
     assistant_id: str | None
     thread_id: str | None
+    reply: Reply | None = None  # a text or Reply, made a Reply when added
+
+    def __post_init__(self) -> None:
+        if not callable(self.source):
+            self.reply = as_reply(self.source)
 
     def fits(self, run: Mapping[str, Any]) -> bool:
         return self.assistant_id in (None, run["assistant_id"]) and self.thread_id in (
@@ -196,9 +203,9 @@ class Replies:
                 self._queue.remove(found)
         if found is None:
             return self.default(context())
-        if callable(found.source):
-            return as_reply(found.source(context()))
-        return as_reply(found.source)
+        if found.reply is not None:
+            return found.reply
+        return as_reply(found.source(context()))  # type: ignore[operator]
 
     def default(self, ctx: ReplyContext) -> Reply:
         """Deterministic and derived from the conversation; honours `tool_choice` (a

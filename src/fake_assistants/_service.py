@@ -384,11 +384,40 @@ def _dump(payload: Any) -> bytes:
 
 
 def _split(url: str) -> SplitResult:
+    fast = _plain_split(url)
+    if fast is not None:
+        return fast
     try:
         url.encode()  # a lone surrogate: no HTTP request can carry it
         return urlsplit(url)
     except ValueError:  # that, or a broken IPv6 host: nothing the service could route
         raise ResourceNotFound() from None
+
+
+def _plain_split(url: str) -> SplitResult | None:
+    """urlsplit's answer for the URLs clients send (printable ASCII, http or https, no
+    fragment, no IPv6 literal), in a third of its time; None for any other URL.
+
+    Each request has a URL of its own (new ids), so urlsplit's cache never hits."""
+    scheme, sep, rest = url.partition("://")
+    if (
+        not sep
+        or scheme not in ("https", "http")
+        or not (url.isascii() and url.isprintable())
+        or url.endswith(" ")
+        or "#" in rest
+        or "[" in rest
+        or "]" in rest
+    ):
+        return None
+    cut = len(rest)
+    for mark in ("/", "?"):
+        found = rest.find(mark)
+        if 0 <= found < cut:
+            cut = found
+    netloc, tail = rest[:cut], rest[cut:]
+    path, _, query = tail.partition("?")
+    return SplitResult(scheme, netloc, path, query, "")
 
 
 def _internal(error: BaseException) -> dict[str, Any]:

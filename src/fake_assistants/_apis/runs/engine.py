@@ -28,7 +28,7 @@ _CHUNK = re.compile(r"\S+\s*|\s+")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Move:
     """One request's work on one run: the working copy and the events it makes."""
 
@@ -88,6 +88,8 @@ def stream(ctx: Context, run: Record, events: list[Event]) -> Record:
 
 def expired_if_due(ctx: Context, run: Record) -> Record:
     """The run, expired when its time is up: the only change a mere check makes."""
+    if run["status"] in TERMINAL or ctx.now() < run["expires_at"]:
+        return run  # the common case: nothing to copy
     move = Move(ctx, dict(run))
     return move.save() if _expire_if_due(move) else run
 
