@@ -11,6 +11,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, overload
 from urllib.parse import SplitResult, parse_qsl, urlsplit
 
@@ -376,11 +377,23 @@ def direct_match(method: str, path: str) -> Match[Handler] | None:
     return DIRECT_ROUTER.match(method, path) or ROUTER.match(method, path)
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)  # made once, not per answer
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+# JSONEncoder.encode makes its C encoder anew on each call; every answer is encoded, so
+# one is made here, with the same settings (no circular check: a cycle recurses, and
+# `_respond` answers a RecursionError with a 500).
+_C_ENCODER = (
+    None
+    if c_make_encoder is None
+    else c_make_encoder(
+        None, _ENCODER.default, encode_basestring, None, ": ", ", ", False, False, False
+    )
+)
 
 
 def _dump(payload: Any) -> bytes:
-    return _ENCODER.encode(payload).encode()
+    if _C_ENCODER is None or isinstance(payload, str):
+        return _ENCODER.encode(payload).encode()
+    return "".join(_C_ENCODER(payload, 0)).encode()
 
 
 def _split(url: str) -> SplitResult:

@@ -50,6 +50,10 @@ class OrderedStore(Generic[T]):
     def get(self, object_id: str) -> T | None:
         return self._items.get(object_id)
 
+    def newest(self) -> T | None:
+        """The last item in creation order, or None when empty."""
+        return self._items[self._ids_by_key[self._keys[-1]]] if self._keys else None
+
     def add(self, object_id: str, created_at: int, item: T) -> None:
         key = (created_at, self._next)
         self._next += 1

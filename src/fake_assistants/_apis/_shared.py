@@ -112,10 +112,10 @@ def apply_tool_resources(
     """The tool resources after a request: each tool's resources sent replace that
     tool's; null clears them all; the `vector_stores` helper makes real vector stores.
     `current` is not changed. Run `check_references` first: this writes."""
-    from .vector_stores.records import new_store  # stores use these schemas too
-
     if sent is None:
         return {}
+    from .vector_stores.records import new_store  # stores use these schemas too
+
     resources = dict(current)
     if "code_interpreter" in sent:
         files = (sent["code_interpreter"] or {}).get("file_ids") or []
@@ -131,11 +131,11 @@ def apply_tool_resources(
 
 def check_references(ctx: Context, sent: dict[str, Any] | None) -> None:
     """Every file and vector store that tool resources name must exist in this resource."""
+    if not sent:
+        return
     from . import files  # files use these schemas too
     from .vector_stores.records import find
 
-    if not sent:
-        return
     for file_id in (sent.get("code_interpreter") or {}).get("file_ids") or []:
         files.find(ctx, file_id)
     search = sent.get("file_search") or {}

@@ -12,7 +12,10 @@ from .._resource import Record
 from .._store import OrderedStore
 from .._validation import Arr, Enum, Node, Obj, OneOf, Str, Tagged
 from .._versions import ApiVersion
-from . import _shared
+
+# Modules, not names: files, threads and runs import this one too, so each name is read
+# when called (an import inside a function would cost every request).
+from . import _shared, files, runs, threads
 from ._shared import METADATA, TYPE
 
 KIND = "message"
@@ -84,8 +87,6 @@ def store(ctx: Context, thread_id: str, run_id: str | None = None) -> OrderedSto
 
 def check(ctx: Context, body: dict[str, Any], path: str = "") -> None:
     """The body's shape, then the files it names (attachments, image parts) exist."""
-    from . import files  # files are messages' attachments: imported here, not on top
-
     body_schema(ctx.version).check(body, path)
     named = [item["file_id"] for item in body.get("attachments") or []]
     named += body.get("file_ids") or []
@@ -171,8 +172,6 @@ def _attachments(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _thread(ctx: Context) -> str:
-    from . import threads  # threads make messages too: imported here, not at the top
-
     thread_id = ctx.params["thread_id"]
     threads.find(ctx, thread_id)
     return thread_id
@@ -183,12 +182,10 @@ def find(ctx: Context, thread_id: str, message_id: str) -> Record:
 
 
 def create(ctx: Context) -> Record:
-    from .runs import active_run  # runs write messages: imported here, not at the top
-
     thread_id = _thread(ctx)
     body = ctx.json()
     check(ctx, body)
-    running = active_run(ctx, thread_id)
+    running = runs.active_run(ctx, thread_id)
     if running is not None:
         raise ApiError(f"Can't add messages to {thread_id} while a run {running['id']} is active.")
     return render(add(ctx, thread_id, body), ctx.version)

@@ -263,12 +263,14 @@ def vector_store_ids(ctx: Context, run: Record) -> list[str]:
 
 def store_ids_of(ctx: Context, *owners: Record) -> list[str]:
     """The vector stores named in these objects' `tool_resources`, each once."""
-    from ..vector_stores.records import stores
-
     found: list[str] = []
     for owner in owners:
         resources = owner.get("tool_resources") or {}
         found += (resources.get("file_search") or {}).get("vector_store_ids") or []
+    if not found:
+        return found
+    from ..vector_stores.records import stores
+
     return [store_id for store_id in dict.fromkeys(found) if store_id in stores(ctx)]
 
 

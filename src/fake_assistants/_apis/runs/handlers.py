@@ -22,10 +22,10 @@ STEADY = ACTIVE - {"requires_action"}
 
 def active_run(ctx: Context, thread_id: str) -> Record | None:
     """The thread's run that is not finished, if any (at most one: the newest)."""
-    page = records.runs(ctx, thread_id).page(1, descending=True)
-    if not page.items:
+    newest = records.runs(ctx, thread_id).newest()
+    if newest is None:
         return None
-    run = engine.expired_if_due(ctx, page.items[0])
+    run = engine.expired_if_due(ctx, newest)
     return run if run["status"] in ACTIVE else None
 
 
@@ -34,7 +34,7 @@ def active_run(ctx: Context, thread_id: str) -> Record | None:
 
 def create(ctx: Context) -> Any:
     thread_id = ctx.params["thread_id"]
-    threads.find(ctx, thread_id)
+    thread = threads.find(ctx, thread_id)
     _check_include(ctx)
     body = ctx.json()
     schema.create_body(ctx.version).check(body, "")
@@ -44,7 +44,7 @@ def create(ctx: Context) -> Any:
     running = active_run(ctx, thread_id)
     if running is not None:
         raise ApiError(f"Thread {thread_id} already has an active run {running['id']}.")
-    _check_stores(ctx, assistant, threads.find(ctx, thread_id))
+    _check_stores(ctx, assistant, thread)
     for message in body.get("additional_messages") or []:
         messages.add(ctx, thread_id, message)
     return _start(ctx, records.new_run(ctx, thread_id, assistant, body, ctx.now()), body, [])

@@ -81,8 +81,22 @@ def new_run(
     }
     record.update(_private())
     record["_pending"] = ctx.fault_reply  # a fault rule's error, played at the first turn
-    record["_tool_tokens"] = count_tokens(json.dumps(record["tools"]))  # read every turn
+    record["_tool_tokens"] = _tool_tokens(ctx, assistant, record["tools"])  # read every turn
     return record
+
+
+def _tool_tokens(ctx: Context, assistant: Record, tools: list[dict[str, Any]]) -> int:
+    """Tokens the tools' definitions cost: counted once per version of an assistant's
+    tools (the very list its record holds), for each run's own tools."""
+    if tools is not assistant["tools"]:
+        return count_tokens(json.dumps(tools))
+    key = ("tool_tokens", assistant["id"])
+    cached = ctx.resource.cache.get(key)
+    if isinstance(cached, tuple) and cached[0] is tools:
+        return int(cached[1])
+    tokens = count_tokens(json.dumps(tools))
+    ctx.resource.cache[key] = (tools, tokens)
+    return tokens
 
 
 RUN_KEYS = (
