@@ -55,7 +55,7 @@ def parse_body(body: bytes) -> dict[str, Any]:
         # Strict UTF-8: json.loads(bytes) would let encoded surrogates through.
         text = body.decode("utf-8")
         value = _DECODER.decode(text)
-        if _SURROGATE_ESCAPE.search(text):  # rare: only then pay for the exact check
+        if "\\" in text and _SURROGATE_ESCAPE.search(text):  # rare: then the exact check
             json.dumps(value, ensure_ascii=False).encode()
     except (ValueError, RecursionError):
         raise InvalidJson() from None

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from ._schema_values import example
@@ -79,6 +80,18 @@ def count_tokens(text: str) -> int:
     """Tokens for `usage`: the number of matches of `\\w+|[^\\w\\s]`, that is each run of
     word characters and each punctuation mark or symbol, whitespace not counted.
     `"get_weather returned: 21."` is 5 tokens; `""` is 0."""
+    if len(text) > _CACHED_TEXT:
+        return len(_TOKEN.findall(text))
+    return _count_short(text)
+
+
+# Each turn counts the instructions and every message again: short texts are counted
+# once. Long ones are not kept (the cache would hold them).
+_CACHED_TEXT = 2048
+
+
+@lru_cache(maxsize=4096)
+def _count_short(text: str) -> int:
     return len(_TOKEN.findall(text))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import base64
+import binascii
 import random
 import string
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 ALPHABET = string.ascii_letters + string.digits
 HEX = "0123456789abcdef"
 _ALNUM = bytes.maketrans(b"+/", b"Zz")  # base64's two symbols read as letters
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in HEX}  # uuid's 10xx bits
 ID_LENGTH = 24
 
 
@@ -53,17 +54,27 @@ class IdFactory:
         makes costs this, so it is kept cheap)."""
         if alphabet == ALPHABET and length == ID_LENGTH:
             raw = self._objects.getrandbits(144).to_bytes(18, "big")
-            return base64.b64encode(raw).translate(_ALNUM).decode()
+            return binascii.b2a_base64(raw, newline=False).translate(_ALNUM).decode()
         if alphabet == HEX:
             return f"{self._objects.getrandbits(4 * length):0{length}x}"
         return "".join(self._objects.choices(alphabet, k=length))
 
     def request_id(self) -> str:
-        """A uuid4-shaped id for `x-request-id`; its own stream, so reads never shift ids."""
-        bits = self._requests.getrandbits(128)
-        bits = (bits & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48)
-        text = f"{bits:032x}"
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        """A uuid4-shaped id for `x-request-id`; its own stream, so reads never shift ids.
+        Version and variant are set on the hex text (two per answer: kept cheap)."""
+        return _uuid4(self._requests.getrandbits(128).to_bytes(16, "big").hex())
+
+    def request_ids(self) -> tuple[str, str]:
+        """What two `request_id()` calls give, from one draw: Mersenne Twister fills a
+        wide draw low word first, so the low half is the first id."""
+        text = self._requests.getrandbits(256).to_bytes(32, "big").hex()
+        return _uuid4(text[32:]), _uuid4(text[:32])
+
+
+def _uuid4(text: str) -> str:
+    """32 hex digits as a uuid4: dashes, version 4 and the variant bits set."""
+    variant = _VARIANT[text[16]]
+    return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{variant}{text[17:20]}-{text[20:]}"
 
 
 def _json_state(state: tuple[Any, ...]) -> list[Any]:

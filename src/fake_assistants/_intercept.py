@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import itemgetter
 from types import ModuleType
 from typing import Any, Protocol
 
@@ -396,19 +397,71 @@ async def aread_body(request: Any) -> bytes:
 
 
 def core_request(request: Any, body: bytes, via: str) -> Request:
-    return Request(request.method, str(request.url), plain_headers(request.headers), body, via=via)
+    headers = WireHeaders(request.headers.raw, request.headers.encoding)
+    return Request(request.method, str(request.url), headers, body, via=via)
 
 
-def plain_headers(headers: Any) -> dict[str, str]:
-    """Lower-case names to values, a repeated name's values joined with ", " as
-    `Headers.items()` joins them; decoded here in one pass, which costs a third of that
-    (every request pays it)."""
-    encoding = headers.encoding
-    plain: dict[str, str] = {}
-    for raw_name, raw_value in headers.raw:
-        name, value = raw_name.lower().decode(encoding), raw_value.decode(encoding)
-        plain[name] = f"{plain[name]}, {value}" if name in plain else value
-    return plain
+class WireHeaders(Mapping[str, str]):
+    """A request's headers as the core reads them: lower-case names, a repeated name's
+    values joined with ", " (as `Headers.items()` joins them).
+
+    Decoding every header costs more than the rest of the adapter, and the service
+    reads two or three of them: a name is looked up in the raw pairs, and the whole
+    mapping is decoded only when something asks for all of it (the journal's reader).
+    """
+
+    __slots__ = ("_encoding", "_index", "_plain", "_raw")
+
+    def __init__(self, raw: list[tuple[bytes, bytes]], encoding: str) -> None:
+        self._raw = tuple(raw)  # a copy: later changes to the client's headers stay out
+        self._encoding = encoding
+        self._index: dict[bytes, int] | None = None  # lower-case name -> its pair
+        self._plain: dict[str, str] | None = None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if self._plain is not None:
+            return self._plain.get(name, default)
+        index = self._index
+        if index is None:
+            names = b"\x00".join(map(itemgetter(0), self._raw)).lower().split(b"\x00")
+            index = dict(zip(names, range(len(names)), strict=True))
+            # A repeated name, or a NUL in one (both rare): empty, to read them all.
+            self._index = index = index if len(names) == len(self._raw) == len(index) else {}
+        if not index or not name.isascii():
+            return self._all().get(name, default)
+        found = index.get(name.encode())  # names are lower case: "X-A" is not one
+        return default if found is None else self._raw[found][1].decode(self._encoding)
+
+    def __getitem__(self, name: str) -> str:
+        value = self.get(name, _MISSING)
+        if value is _MISSING:
+            raise KeyError(name)
+        return value  # type: ignore[no-any-return]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name, _MISSING) is not _MISSING
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def _all(self) -> dict[str, str]:
+        if self._plain is None:
+            plain: dict[str, str] = {}
+            for raw_name, raw_value in self._raw:
+                name = raw_name.lower().decode(self._encoding)
+                value = raw_value.decode(self._encoding)
+                plain[name] = f"{plain[name]}, {value}" if name in plain else value
+            self._plain = plain
+        return self._plain
+
+
+_MISSING = object()
 
 
 def client(fake: Claimant, module_name: str, is_async: bool, **options: Any) -> Any:

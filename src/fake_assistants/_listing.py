@@ -45,7 +45,7 @@ def _far_out_of_range(text: str, maximum: int) -> InvalidParam:
     return InvalidParam("limit", detail, "integer_above_max_value")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every list request
 class PageQuery:
     """A list request's checked parameters."""
 

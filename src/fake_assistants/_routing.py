@@ -17,7 +17,7 @@ class _Node(Generic[H]):
     methods: dict[str, tuple[H, str]] = field(default_factory=dict)  # handler, template
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every request, and frozen costs 3x
 class Match(Generic[H]):
     handler: H
     params: dict[str, str]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 import time
 import traceback
@@ -150,7 +151,7 @@ class Service:
 
     def now(self) -> int:
         clock = self.options.clock
-        return seconds(time.time() if clock is None else clock())
+        return int(time.time()) if clock is None else seconds(clock())
 
     def resource(self, host: str) -> Resource:
         """The resource of a host, made on first use (a mistyped host refused by every
@@ -189,6 +190,8 @@ class Service:
         then the request is served; a status or drop rule answers in place of the
         service, which never sees the request."""
         with self.lock:
+            if not self.faults:  # the common case: served in one pass under the lock
+                return self._answer(request, None)
             fault = self._fault_for(request)
         if fault is not None and fault.action == "delay":
             time.sleep(fault.delay_ms / 1000)
@@ -196,18 +199,24 @@ class Service:
         with self.lock:
             if fault is not None and fault.action in ("status", "drop"):
                 self.faults.spend(fault)
-                response = self._faulted(request, fault)
-                unserved = False
-            else:
-                resource, status, payload, unserved = self._serve(request, fault)
-                response = self._respond(resource, status, payload)
-                if status != 200 and fault is not None and fault.action == "run_error":
-                    fault = None  # no run was made: the rule did not act
-            call = Call(request, response, fault)
-            self.calls.append(call)
-            if unserved:
-                self.unsupported.append(call)
-            return response
+                return self._journal(request, self._faulted(request, fault), fault, False)
+            return self._answer(request, fault)
+
+    def _answer(self, request: Request, fault: Fault | None) -> Response:
+        resource, status, payload, unserved = self._serve(request, fault)
+        response = self._respond(resource, status, payload)
+        if status != 200 and fault is not None and fault.action == "run_error":
+            fault = None  # no run was made: the rule did not act
+        return self._journal(request, response, fault, unserved)
+
+    def _journal(
+        self, request: Request, response: Response, fault: Fault | None, unserved: bool
+    ) -> Response:
+        call = Call(request, response, fault)
+        self.calls.append(call)
+        if unserved:
+            self.unsupported.append(call)
+        return response
 
     def _fault_for(self, request: Request) -> Fault | None:
         """The fault rule that acts on this request; costs nothing while there are none."""
@@ -239,7 +248,7 @@ class Service:
     def _serve(
         self, request: Request, fault: Fault | None = None
     ) -> tuple[Resource, int, Any, bool]:
-        resource = self._seen_resource("")  # until the URL is read
+        resource = None  # until the URL is read
         run_error = None if fault is None else fault.run_reply()
         try:
             parts = _split(request.url)
@@ -250,9 +259,10 @@ class Service:
             self.resources.setdefault(resource.host, resource)  # served: a resource in use
             return resource, 200, payload, False
         except WireError as error:
-            return resource, error.status, error.body(), isinstance(error, UnservedPath)
+            unserved = isinstance(error, UnservedPath)
+            return resource or self._seen_resource(""), error.status, error.body(), unserved
         except Exception as error:  # a bug of ours: say so, in an envelope
-            return resource, 500, _internal(error), False
+            return resource or self._seen_resource(""), 500, _internal(error), False
 
     def _dispatch(
         self, request: Request, resource: Resource, parts: SplitResult, run_error: Reply | None
@@ -266,17 +276,17 @@ class Service:
         limit = body_limit(request.headers)
         if len(request.body) > limit:
             raise BodyTooLarge(limit)
-        ctx = Context(
-            resource=resource,
-            version=version,
-            options=self.options,
-            clock=self.now,
-            params=match.params,
-            query=query,
-            headers=request.headers,
-            body=request.body,
-            replies=self.replies,
-            fault_reply=run_error,
+        ctx = Context(  # positional: half the cost of keywords, and every request pays it
+            resource,
+            version,
+            self.options,
+            self.now,
+            match.params,
+            query,
+            request.headers,
+            request.body,
+            self.replies,
+            run_error,
         )
         return match.handler(ctx)
 
@@ -339,17 +349,15 @@ class Service:
     def _respond(self, resource: Resource, status: int, payload: Any) -> Response:
         """The response: a handler's own (a stream, bytes) or its payload as JSON, with
         the service's request-id headers."""
-        ids: tuple[tuple[str, str], ...] = (
-            ("x-request-id", resource.ids.request_id()),
-            ("apim-request-id", resource.ids.request_id()),
-        )
+        request_id, apim_request_id = resource.ids.request_ids()
+        ids = (("x-request-id", request_id), ("apim-request-id", apim_request_id))
         if isinstance(payload, Response):
             return Response(payload.status, payload.headers + ids, payload.body)
         try:
             body = _dump(payload)
         except (ValueError, TypeError, RecursionError) as error:
             status, body = 500, json.dumps(_internal(error)).encode()
-        headers = (("content-type", "application/json"), *ids)
+        headers: tuple[tuple[str, str], ...] = (("content-type", "application/json"), *ids)
         if status >= 500:
             headers += (("x-should-retry", "false"),)
         return Response(status, headers, body)
@@ -377,6 +385,10 @@ def direct_match(method: str, path: str) -> Match[Handler] | None:
     return DIRECT_ROUTER.match(method, path) or ROUTER.match(method, path)
 
 
+# No controls or spaces anywhere (urlsplit strips or drops some), no IPv6 brackets.
+_PLAIN_URL = re.compile(
+    r"(https?)://([^\x00-\x20\x7f/?#\[\]]*)(/[^\x00-\x20\x7f?#]*)?(?:\?([^\x00-\x20\x7f#]*))?"
+)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 # JSONEncoder.encode makes its C encoder anew on each call; every answer is encoded, so
 # one is made here, with the same settings (no circular check: a cycle recurses, and
@@ -412,24 +424,12 @@ def _plain_split(url: str) -> SplitResult | None:
     fragment, no IPv6 literal), in a third of its time; None for any other URL.
 
     Each request has a URL of its own (new ids), so urlsplit's cache never hits."""
-    scheme, sep, rest = url.partition("://")
-    if (
-        not sep
-        or scheme not in ("https", "http")
-        or not (url.isascii() and url.isprintable())
-        or url.endswith(" ")
-        or "#" in rest
-        or "[" in rest
-        or "]" in rest
-    ):
+    if not url.isascii():  # O(1): the string knows
         return None
-    cut = len(rest)
-    for mark in ("/", "?"):
-        found = rest.find(mark)
-        if 0 <= found < cut:
-            cut = found
-    netloc, tail = rest[:cut], rest[cut:]
-    path, _, query = tail.partition("?")
+    found = _PLAIN_URL.fullmatch(url)
+    if found is None:
+        return None
+    scheme, netloc, path, query = found.groups("")
     return SplitResult(scheme, netloc, path, query, "")
 
 

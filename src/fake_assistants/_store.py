@@ -16,7 +16,7 @@ T = TypeVar("T")
 Key = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every page
 class Page(Generic[T]):
     items: list[T]
     has_more: bool

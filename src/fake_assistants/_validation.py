@@ -238,7 +238,7 @@ class Obj(Node):
                 raise MissingParameter(join(path, key))
         for key, node in self.fields.items():
             if key in value:
-                node.check(value[key], join(path, key))
+                node.check(value[key], f"{path}.{key}" if path else key)  # join(), inlined
         if self.rule is not None:
             self.rule(value, path)
 

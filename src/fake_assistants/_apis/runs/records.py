@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 from typing import Any
 
 from ..._context import Context
@@ -109,6 +110,9 @@ RUN_KEYS = (
 )  # fmt: skip  # the captured order; the engine's own keys (`_...`) are never shown
 
 
+_run_values = itemgetter(*RUN_KEYS)  # in C: every run shown pays for this
+
+
 def _private() -> Record:
     """The engine's own state, never shown: keys start with `_`."""
     return {
@@ -181,7 +185,7 @@ def usage(prompt: int, completion: int) -> dict[str, int]:
 def render_run(record: Record, version: ApiVersion, event: bool = False) -> Record:
     """The run as shown; as captured, stream events show the code interpreter's empty
     resource entry that REST responses leave out."""
-    shown = {key: record[key] for key in RUN_KEYS}
+    shown = dict(zip(RUN_KEYS, _run_values(record), strict=True))
     shown["tools"] = _shared.shown_tools(record["tools"], version)
     shown["response_format"] = _shared.shown_format(record["response_format"], version)
     if not has_parallel_tool_calls(version):
