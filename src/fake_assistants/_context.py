@@ -87,16 +87,15 @@ class Context:
     resource: Resource
     version: ApiVersion
     options: Options
-    clock: Callable[[], int]  # read only by handlers that stamp a time
+    # The fake's clock, called as `ctx.now()` by handlers that stamp a time (a field,
+    # not a method: a stamp is taken several times a request).
+    now: Callable[[], int]
     params: dict[str, str] = field(default_factory=dict)
     query: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
     replies: Replies = field(default_factory=Replies)  # what the model says in runs
     fault_reply: Reply | None = None  # a fault rule's error: a run made here fails with it
-
-    def now(self) -> int:
-        return self.clock()
 
     def json(self) -> dict[str, Any]:
         return parse_body(self.body)

@@ -57,8 +57,9 @@ class Router(Generic[H]):
     def match(self, method: str, path: str) -> Match[H] | None:
         node = self._root
         params: dict[str, str] = {}
+        escaped = "%" in path  # rare: then each segment is decoded
         for raw in path.removeprefix("/").split("/"):
-            segment = unquote(raw) if "%" in raw else raw
+            segment = unquote(raw) if escaped else raw
             child = node.literals.get(segment)
             if child is None:
                 if node.param is None or not segment:

@@ -313,7 +313,7 @@ class Service:
                 resource=self.resource(host),
                 version=version,
                 options=self.options,
-                clock=self.now,
+                now=self.now,
                 params=match.params,
                 query=query or {},
                 headers=headers or {},
