@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from fake_assistants._default_reply import _TOKEN, count_tokens
 from fake_assistants._ids import IdFactory
-from fake_assistants._intercept import WireHeaders
+from fake_assistants._intercept import WireHeaders, _entries
 from fake_assistants._service import _plain_split
 
 URL_CHARS = "htps:/?#[]@.aZ1%20 =&\t\n\x00\x7fé"
@@ -85,10 +85,10 @@ def test_wire_headers_read_as_the_clients_own_items(
     headers = module.Headers(pairs)
     expected = dict(headers.items())
     for probe in [*expected, *PROBES]:
-        lazy = WireHeaders(headers.raw, headers.encoding)  # fresh: nothing decoded yet
+        lazy = WireHeaders(_entries(headers), headers.encoding)  # fresh: nothing decoded yet
         assert lazy.get(probe) == expected.get(probe)
         assert (probe in lazy) == (probe in expected)
-    whole = WireHeaders(headers.raw, headers.encoding)
+    whole = WireHeaders(_entries(headers), headers.encoding)
     assert dict(whole) == expected
     assert whole == expected
     assert len(whole) == len(expected)
@@ -105,3 +105,18 @@ def test_two_request_ids_from_one_draw_are_those_of_two_draws() -> None:
 def test_token_counts_are_the_same_cached_or_not(text: str) -> None:
     assert count_tokens(text) == len(_TOKEN.findall(text))
     assert count_tokens(text) == len(_TOKEN.findall(text))  # the cached answer
+
+
+class _PublicOnly:
+    """Headers of a client release that keeps no `_list`: only the public `raw` pairs."""
+
+    def __init__(self, pairs: list[tuple[bytes, bytes]]) -> None:
+        self.raw = pairs
+        self.encoding = "ascii"
+
+
+def test_headers_without_the_private_list_are_read_from_the_public_pairs() -> None:
+    headers = _PublicOnly([(b"Api-Key", b"k"), (b"X-A", b"1"), (b"x-a", b"2")])
+    read = WireHeaders(_entries(headers), headers.encoding)
+    assert read.get("api-key") == "k"
+    assert dict(read) == {"api-key": "k", "x-a": "1, 2"}

@@ -397,8 +397,18 @@ async def aread_body(request: Any) -> bytes:
 
 
 def core_request(request: Any, body: bytes, via: str) -> Request:
-    headers = WireHeaders(request.headers.raw, request.headers.encoding)
-    return Request(request.method, str(request.url), headers, body, via=via)
+    headers = WireHeaders(_entries(request.headers), request.headers.encoding)
+    return Request(request.method, str(request.url), headers, body, via)
+
+
+def _entries(headers: Any) -> list[tuple[bytes, bytes, bytes]]:
+    """(name, lower-case name, value) of each header, as bytes. httpx and httpx2 keep
+    exactly these in `Headers._list`; read there (every request pays for this), made
+    from the public `raw` pairs by any other release."""
+    entries = getattr(headers, "_list", None)
+    if isinstance(entries, list) and all(len(entry) == 3 for entry in entries[:1]):
+        return entries
+    return [(name, name.lower(), value) for name, value in headers.raw]
 
 
 class WireHeaders(Mapping[str, str]):
@@ -406,16 +416,16 @@ class WireHeaders(Mapping[str, str]):
     values joined with ", " (as `Headers.items()` joins them).
 
     Decoding every header costs more than the rest of the adapter, and the service
-    reads two or three of them: a name is looked up in the raw pairs, and the whole
+    reads two or three of them: a name is looked up in the raw entries, and the whole
     mapping is decoded only when something asks for all of it (the journal's reader).
     """
 
-    __slots__ = ("_encoding", "_index", "_plain", "_raw")
+    __slots__ = ("_encoding", "_entries", "_index", "_plain")
 
-    def __init__(self, raw: list[tuple[bytes, bytes]], encoding: str) -> None:
-        self._raw = tuple(raw)  # a copy: later changes to the client's headers stay out
+    def __init__(self, entries: list[tuple[bytes, bytes, bytes]], encoding: str) -> None:
+        self._entries = tuple(entries)  # a copy: later changes to the client's stay out
         self._encoding = encoding
-        self._index: dict[bytes, int] | None = None  # lower-case name -> its pair
+        self._index: dict[bytes, int] | None = None  # lower-case name -> its entry
         self._plain: dict[str, str] | None = None
 
     def get(self, name: str, default: Any = None) -> Any:
@@ -423,14 +433,14 @@ class WireHeaders(Mapping[str, str]):
             return self._plain.get(name, default)
         index = self._index
         if index is None:
-            names = b"\x00".join(map(itemgetter(0), self._raw)).lower().split(b"\x00")
-            index = dict(zip(names, range(len(names)), strict=True))
-            # A repeated name, or a NUL in one (both rare): empty, to read them all.
-            self._index = index = index if len(names) == len(self._raw) == len(index) else {}
+            names = map(itemgetter(1), self._entries)
+            index = dict(zip(names, range(len(self._entries)), strict=True))
+            # A repeated name (rare): empty, to read them all.
+            self._index = index = index if len(index) == len(self._entries) else {}
         if not index or not name.isascii():
             return self._all().get(name, default)
         found = index.get(name.encode())  # names are lower case: "X-A" is not one
-        return default if found is None else self._raw[found][1].decode(self._encoding)
+        return default if found is None else self._entries[found][2].decode(self._encoding)
 
     def __getitem__(self, name: str) -> str:
         value = self.get(name, _MISSING)
@@ -453,8 +463,8 @@ class WireHeaders(Mapping[str, str]):
     def _all(self) -> dict[str, str]:
         if self._plain is None:
             plain: dict[str, str] = {}
-            for raw_name, raw_value in self._raw:
-                name = raw_name.lower().decode(self._encoding)
+            for _, lower_name, raw_value in self._entries:
+                name = lower_name.decode(self._encoding)
                 value = raw_value.decode(self._encoding)
                 plain[name] = f"{plain[name]}, {value}" if name in plain else value
             self._plain = plain
