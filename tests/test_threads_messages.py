@@ -249,6 +249,18 @@ def test_the_run_id_filter_lists_one_runs_messages(
     assert texts(every) == ["q1", "first answer", "q2", "second answer"]
 
 
+def test_a_run_id_filter_of_no_run_lists_nothing_and_keeps_nothing(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI
+) -> None:
+    thread = sdk.beta.threads.create(messages=[{"role": "user", "content": "q"}])
+    resource = next(iter(fake.service.resources.values()))
+    before = set(resource.stores())
+    for index in range(50):
+        page = sdk.beta.threads.messages.list(thread.id, run_id=f"run_{index}")
+        assert page.data == []
+    assert set(resource.stores()) == before  # no store made for each id sent
+
+
 def test_modify_takes_metadata_only(fake: FakeAssistants, sdk: openai.AzureOpenAI) -> None:
     thread = sdk.beta.threads.create(messages=[{"role": "user", "content": "keep"}])
     (message,) = sdk.beta.threads.messages.list(thread.id).data

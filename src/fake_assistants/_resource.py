@@ -29,6 +29,11 @@ class Resource:
             found = self._stores[key] = OrderedStore()
         return found
 
+    def existing(self, *key: str) -> OrderedStore[Record] | None:
+        """The store at `key` if one was made: reads that name anything (a `run_id`
+        filter) must not make a store per name they are sent."""
+        return self._stores.get(key)
+
     def stores(self) -> dict[StoreKey, OrderedStore[Record]]:
         """Every store made so far, by key (a copy of the mapping, not of the stores)."""
         return dict(self._stores)

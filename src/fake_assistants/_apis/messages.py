@@ -195,13 +195,20 @@ def create(ctx: Context) -> Record:
 def listing(ctx: Context) -> dict[str, Any]:
     thread_id = _thread(ctx)
     run_id = ctx.query.get("run_id") or None
+    found = store(ctx, thread_id) if run_id is None else _run_messages(ctx, thread_id, run_id)
     return list_page(
-        store(ctx, thread_id, run_id),
+        found,
         ctx.query,
         kind=KIND,
         check_id=lambda value, param: _shared.check_id(value, param, PREFIX),
         render=lambda record: render(record, ctx.version),
     )
+
+
+def _run_messages(ctx: Context, thread_id: str, run_id: str) -> OrderedStore[Record]:
+    """The messages a run wrote; none (an empty store, not kept) for any other id."""
+    found = ctx.resource.existing("threads", thread_id, "runs", run_id, "messages")
+    return OrderedStore() if found is None else found
 
 
 def retrieve(ctx: Context) -> Record:
