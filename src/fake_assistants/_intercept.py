@@ -406,7 +406,7 @@ def _entries(headers: Any) -> list[tuple[bytes, bytes, bytes]]:
     exactly these in `Headers._list`; read there (every request pays for this), made
     from the public `raw` pairs by any other release."""
     entries = getattr(headers, "_list", None)
-    if isinstance(entries, list) and all(len(entry) == 3 for entry in entries[:1]):
+    if isinstance(entries, list) and (not entries or len(entries[0]) == 3):
         return entries
     return [(name, name.lower(), value) for name, value in headers.raw]
 

@@ -88,10 +88,11 @@ def stream(ctx: Context, run: Record, events: list[Event]) -> Record:
 
 def expired_if_due(ctx: Context, run: Record) -> Record:
     """The run, expired when its time is up: the only change a mere check makes."""
-    if run["status"] in TERMINAL or ctx.now() < run["expires_at"]:
+    if not _due(ctx, run):
         return run  # the common case: nothing to copy
     move = Move(ctx, dict(run))
-    return move.save() if _expire_if_due(move) else run
+    _finish(move, "expired")
+    return move.save()
 
 
 def submit(
@@ -140,9 +141,13 @@ def release_held(resource: Resource, run_id: str | None) -> int:
 # --- moves ---------------------------------------------------------------------------------
 
 
+def _due(ctx: Context, run: Record) -> bool:
+    """Time is up for a run not finished yet (one read of the clock)."""
+    return run["status"] not in TERMINAL and ctx.now() >= run["expires_at"]
+
+
 def _expire_if_due(move: Move) -> bool:
-    run = move.run
-    if run["status"] in TERMINAL or move.ctx.now() < run["expires_at"]:
+    if not _due(move.ctx, move.run):
         return False
     _finish(move, "expired")
     return True
