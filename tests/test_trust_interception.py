@@ -457,6 +457,48 @@ def test_the_report_names_method_path_and_client(family: str) -> None:
     assert recorder.requests == []
 
 
+def test_the_report_names_a_repeated_request_once_with_its_count() -> None:
+    with pytest.warns(UnsupportedRequestWarning) as caught:  # noqa: SIM117
+        with mock() as fake:
+            for _ in range(3):
+                fake.handle(Request("GET", url("/openai/nope"), AUTH))
+            fake.handle(Request("POST", url("/openai/other"), AUTH))
+
+    text = str(caught[0].message)
+    assert "to 4 request(s)" in text
+    assert "\n  GET /openai/nope (via Service.handle), 3 times\n" in text
+    assert "\n  POST /openai/other (via Service.handle)\n" in text
+
+
+def test_the_report_names_twenty_paths_and_counts_the_rest() -> None:
+    with pytest.warns(UnsupportedRequestWarning) as caught:  # noqa: SIM117
+        with mock() as fake:
+            for index in range(25):
+                fake.handle(Request("GET", url(f"/openai/nope/{index}"), AUTH))
+            fake.handle(Request("GET", url("/openai/nope/24"), AUTH))
+
+    lines = str(caught[0].message).splitlines()
+    named = [line for line in lines if line.startswith("  GET ")]
+    assert named[0] == "  GET /openai/nope/0 (via Service.handle)"
+    assert len(named) == 20
+    assert "  ... and 6 more request(s) to other paths" in lines
+
+
+def test_the_report_counts_what_the_bounded_journal_let_go() -> None:
+    with pytest.warns(UnsupportedRequestWarning) as caught:  # noqa: SIM117
+        with mock(journal_limit=2) as fake:
+            for index in range(5):
+                fake.handle(Request("GET", url(f"/openai/nope/{index}"), AUTH))
+
+    lines = str(caught[0].message).splitlines()
+    assert "to 5 request(s)" in lines[0]
+    assert lines[1:4] == [
+        "  (3 earlier request(s) no longer in the journal)",
+        "  GET /openai/nope/3 (via Service.handle)",
+        "  GET /openai/nope/4 (via Service.handle)",
+    ]
+
+
 def test_via_is_not_part_of_a_requests_value() -> None:
     assert Request("GET", url(), via="httpx") == Request("GET", url())
     assert Request("GET", url()).via == ""

@@ -9,6 +9,7 @@ import os
 import sys
 import unittest
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -22,7 +23,7 @@ from ._hosts import host_of, is_azure_host, netloc_of, normal_netloc
 from ._http import Request, Response
 from ._options import JOURNAL_LIMIT, Clock, Options
 from ._replies import Reply, ReplyFunction
-from ._service import CallList, Service
+from ._service import Call, CallList, Service
 from ._snapshot import FORMAT, VERSION, SnapshotError, check, dump, load, settings
 from ._versions import ASSISTANTS_VERSIONS, LATEST
 from ._views import UNNAMED, Collection, Files, ResourceView
@@ -227,17 +228,14 @@ class FakeAssistants:
 
     def _report(self) -> None:
         unsupported = self.service.unsupported
-        new = unsupported[max(0, len(unsupported) - (unsupported.total - self._reported)) :]
+        count = unsupported.total - self._reported
+        new = unsupported[max(0, len(unsupported) - count) :]
         if not (self.report_unsupported and new):
             return
-        lines = "\n".join(
-            f"  {call.method} {call.path} (via {call.request.via or 'Service.handle'})"
-            for call in new
-        )
         warnings.warn(
             UnsupportedRequestWarning(
-                f"fake-assistants answered 404 'Resource not found' to {len(new)} "
-                f"request(s) for paths it does not serve:\n{lines}\n"
+                f"fake-assistants answered 404 'Resource not found' to {count} "
+                f"request(s) for paths it does not serve:\n{report_lines(new, count - len(new))}\n"
                 "If the real service serves them, fake-assistants does not implement them "
                 "yet; otherwise check the path. Pass report_unsupported=False to silence this."
             ),
@@ -481,6 +479,25 @@ def _read(source: str | os.PathLike[str] | Mapping[str, Any]) -> Mapping[str, An
     if not isinstance(data, dict):
         raise SnapshotError(f"{source}: not a fake-assistants snapshot")
     return data
+
+
+REPORT_LINES = 20  # distinct requests named in the exit report; the rest are counted
+
+
+def report_lines(calls: Sequence[Call], dropped: int = 0) -> str:
+    """One line per distinct method, path and client, first seen first, with how many
+    times it came when more than once: a loop of refused calls is one line, not 1,000.
+    `dropped`: earlier ones the bounded journal no longer holds."""
+    seen = Counter(
+        f"{call.method} {call.path} (via {call.request.via or 'Service.handle'})" for call in calls
+    )
+    lines = [f"  {line}" if n == 1 else f"  {line}, {n} times" for line, n in seen.items()]
+    if len(lines) > REPORT_LINES:
+        rest = sum(list(seen.values())[REPORT_LINES:])
+        lines[REPORT_LINES:] = [f"  ... and {rest} more request(s) to other paths"]
+    if dropped:
+        lines.insert(0, f"  ({dropped} earlier request(s) no longer in the journal)")
+    return "\n".join(lines)
 
 
 def _user_stacklevel() -> int:
