@@ -340,6 +340,55 @@ def test_a_reply_function_sees_the_tool_outputs(
     assert reply_texts(sdk, thread_id)[-1] == ("assistant", "It is cold.")
 
 
+def test_a_reply_function_that_raises_fails_the_run_naming_it(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI
+) -> None:
+    def broken(ctx: ReplyContext) -> str:
+        return str(1 / 0)
+
+    fake.add_reply(broken)
+    thread_id = thread_with(sdk)
+    run = sdk.beta.threads.runs.create_and_poll(thread_id=thread_id, assistant_id=assistant(sdk))
+
+    assert run.status == "failed" and run.last_error is not None
+    assert run.last_error.code == "server_error"
+    message = run.last_error.message
+    expected = "fake-assistants: the reply function broken raised ZeroDivisionError: "
+    assert message.startswith(f"{expected}division by zero (at {__file__}:")
+    assert reply_texts(sdk, thread_id) == [("user", "What is the weather in Paris?")]
+    assert fake.calls.last.status == 200  # the test's bug is no 500 of the fake's
+
+
+def test_a_reply_function_that_returns_no_reply_fails_the_streamed_run(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI
+) -> None:
+    fake.add_reply(lambda ctx: 42)  # type: ignore[arg-type,return-value]
+    thread_id = thread_with(sdk)
+    with sdk.beta.threads.runs.stream(thread_id=thread_id, assistant_id=assistant(sdk)) as stream:
+        events = [event.event for event in stream]
+
+    assert events[-1] == "thread.run.failed"
+    run = sdk.beta.threads.runs.list(thread_id).data[0]
+    assert run.last_error is not None
+    assert run.last_error.message.startswith(
+        f"fake-assistants: the reply function <lambda> (defined at {__file__}:"
+    )
+    assert run.last_error.message.endswith(") returned int, not a str or a Reply")
+    assert sdk.beta.threads.messages.create(thread_id, role="user", content="again").id
+
+
+def test_an_empty_reply_is_refused() -> None:
+    fake = FakeAssistants()
+    with pytest.raises(TypeError, match="an empty reply does nothing"):
+        fake.add_reply()
+    with pytest.raises(TypeError, match="an empty reply does nothing"):
+        fake.add_reply(tool_calls=[])
+    with pytest.raises(TypeError, match="an empty reply does nothing"):
+        Reply(citations=["assistant-1"])
+    assert fake.replies_left == 0
+    assert Reply(hold=True).hold and Reply(text="").text == ""
+
+
 def test_replies_can_be_kept_for_one_thread(fake: FakeAssistants, sdk: openai.AzureOpenAI) -> None:
     first, second = thread_with(sdk, "one"), thread_with(sdk, "two")
     fake.add_reply("for the second", thread_id=second)

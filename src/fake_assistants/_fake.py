@@ -372,9 +372,9 @@ class FakeAssistants:
         """The next run created (by default: run create and create-thread-and-run) fails
         at its first turn with `last_error` = `error` (`{"code", "message"}`; by default
         `server_error`), whatever reply was scripted. Only runs made count."""
-        reply = Reply(error=error)  # checks the shape
+        run_error = None if error is None else Reply(error=error).error  # checks the shape
         spec = Spec(method, path, times, probability)
-        return self.service.faults.add(spec, action="run_error", run_error=reply.error)
+        return self.service.faults.add(spec, action="run_error", run_error=run_error)
 
     @property
     def faults(self) -> tuple[Fault, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -104,6 +105,23 @@ class Reply:
             raise TypeError(f"error is {{'code': ..., 'message': ...}}, not {self.error!r}")
         if self.incomplete not in (None, "max_completion_tokens", "max_prompt_tokens"):
             raise ValueError("incomplete: 'max_completion_tokens' or 'max_prompt_tokens'")
+        if not self._acts():
+            raise TypeError(
+                "an empty reply does nothing: give it text=, tool_calls=, error=, "
+                "code_interpreter=, incomplete=, expire=, hold= or file_search="
+            )
+
+    def _acts(self) -> bool:
+        """Whether this turn does anything (an empty one would pass the turn silently)."""
+        return (
+            self.text is not None
+            or bool(self.tool_calls or self.code_interpreter)
+            or self.error is not None
+            or self.incomplete is not None
+            or self.expire
+            or self.hold
+            or self.file_search is not None
+        )
 
     @property
     def calls(self) -> tuple[ToolCall, ...]:
@@ -205,7 +223,7 @@ class Replies:
             return self.default(context())
         if found.reply is not None:
             return found.reply
-        return as_reply(found.source(context()))  # type: ignore[operator]
+        return _called(found.source, context())  # type: ignore[arg-type]
 
     def default(self, ctx: ReplyContext) -> Reply:
         """Deterministic and derived from the conversation; honours `tool_choice` (a
@@ -222,6 +240,41 @@ class Replies:
             schema = response_format.get("json_schema", {}).get("schema")
             return Reply(text=default_json(schema, self.seed, ctx.question))
         return Reply(text=default_text(self.seed, ctx.question, named_outputs(ctx)))
+
+
+def _called(function: ReplyFunction, ctx: ReplyContext) -> Reply:
+    """What a user's reply function answers. Its failure (an exception, a value that is
+    no reply) is the test's bug, not the fake's: the run fails with a `server_error`
+    that names the function, what went wrong and where."""
+    name = getattr(function, "__name__", None) or repr(function)
+    try:
+        value = function(ctx)
+    except Exception as error:
+        return _failed(f"the reply function {name} raised {_detail(error)}{_where(error)}")
+    if not isinstance(value, str | Reply):
+        kind = type(value).__name__
+        return _failed(
+            f"the reply function {name}{_defined(function)} returned {kind}, not a str or a Reply"
+        )
+    return as_reply(value)
+
+
+def _failed(message: str) -> Reply:
+    return Reply(error={"code": "server_error", "message": f"fake-assistants: {message}"})
+
+
+def _detail(error: Exception) -> str:
+    return "".join(traceback.format_exception_only(error)).strip()
+
+
+def _where(error: Exception) -> str:
+    innermost = traceback.extract_tb(error.__traceback__)[-1:]
+    return f" (at {innermost[0].filename}:{innermost[0].lineno})" if innermost else ""
+
+
+def _defined(function: object) -> str:
+    code = getattr(function, "__code__", None)
+    return f" (defined at {code.co_filename}:{code.co_firstlineno})" if code else ""
 
 
 def as_reply(value: str | Reply) -> Reply:
