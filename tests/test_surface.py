@@ -633,6 +633,27 @@ def test_marker_rejects_positional_arguments(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*keyword options only*"])
 
 
+def test_marker_names_a_misspelt_option_and_the_one_meant(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.fake_assistants(run_poll=3)
+        def test_typo():
+            pass
+
+        @pytest.mark.fake_assistants(run_polls=3)
+        def test_right(fake_assistants):
+            assert fake_assistants.service.options.run_polls == 3
+        """
+    )
+
+    result = run(pytester)
+
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*unknown option 'run_poll'; did you mean 'run_polls'?*"])
+
+
 def test_fixture_reports_unsupported_requests_at_teardown(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

@@ -52,15 +52,33 @@ def marker_options(node: pytest.Item) -> dict[str, Any]:
     return options
 
 
+def check_options(options: dict[str, Any], known: list[str]) -> None:
+    """A misspelt option is named, with the likeliest one meant, before the fake is made."""
+    import difflib
+
+    for name in options:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise pytest.UsageError(
+                f"@pytest.mark.{MARKER}: unknown option {name!r}{hint} "
+                f"(options: {', '.join(known)})"
+            )
+
+
 @pytest.fixture
 def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
     """A fresh fake, active for the whole test; options come from the marker.
 
     Teardown stops it however many times the test started it again.
     """
+    import inspect
+
     from ._fake import FakeAssistants
 
-    with FakeAssistants(**marker_options(request.node)) as fake:
+    options = marker_options(request.node)
+    check_options(options, list(inspect.signature(FakeAssistants).parameters))
+    with FakeAssistants(**options) as fake:
         yield fake
 
 
