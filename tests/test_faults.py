@@ -4,6 +4,7 @@ service serves them; the openai SDK's own retry loop against them."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import time
 from typing import Any
 
@@ -219,6 +220,26 @@ def test_a_faulted_request_draws_no_id() -> None:
 def test_a_rule_that_cannot_act_is_refused(arguments: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         FakeAssistants().fail(**arguments)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "message"),
+    [
+        ("*", "/openai/threads/{thread}/runs", "did you mean '/openai/threads/{thread_id}/runs'"),
+        ("GET", "/openai/threads/{thread_id}/runs/{run_id}/submit_tool_outputs", "for GET"),
+        ("FETCH", "*", "an HTTP method"),
+    ],
+)
+def test_a_rule_that_could_never_match_is_refused(method: str, path: str, message: str) -> None:
+    fake = FakeAssistants()
+    with pytest.raises(ValueError, match=re.escape(message)):
+        fake.fail(method=method, path=path)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        fake.drop(method=method, path=[path])
+    assert fake.faults == ()
+    fake.fail(method="post", path="/openai/threads/{thread_id}/runs")  # any case, any glob
+    fake.delay(1, path="/openai/threads/*")
+    assert len(fake.faults) == 2
 
 
 def test_a_probability_rule_is_deterministic_per_seed() -> None:

@@ -165,7 +165,30 @@ class Spec:
         if self.probability is not None and not 0 < self.probability <= 1:
             raise ValueError("probability: a number in (0, 1], or None for every request")
         method = self.method.upper()
+        if method != "*" and method not in HTTP_METHODS:
+            raise ValueError(f"method: an HTTP method ({', '.join(HTTP_METHODS)}) or '*'")
+        for template in (p for p in paths if "{" in p):
+            _check_template(method, template)
         return dict(method=method, paths=paths, times=self.times, probability=self.probability)
+
+
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def _check_template(method: str, template: str) -> None:
+    """A template is matched exactly, so one that no route has would never fire: it is
+    refused, with the likeliest one meant."""
+    import difflib
+
+    from ._apis import ROUTES  # the routes' registry; imported late, it imports the APIs
+
+    served = {t for m, t, _ in ROUTES if method in ("*", m)}
+    if template in served:
+        return
+    close = difflib.get_close_matches(template, sorted(served), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    verb = "any method" if method == "*" else method
+    raise ValueError(f"path: {template!r} is no route template served for {verb}{hint}")
 
 
 class Faults:
