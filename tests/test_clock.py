@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 from helpers import client
 
@@ -34,6 +35,14 @@ def test_a_clock_option_going_backwards_still_lists_by_created_at() -> None:
         names = [a.name for a in client().beta.assistants.list(order="asc")]
     assert names == ["b", "c", "a"]
     assert fake.journal is fake.calls
+
+
+def test_a_clock_that_is_no_function_is_refused_when_the_fake_is_made() -> None:
+    with pytest.raises(TypeError, match="clock: a function that returns the time"):
+        fake_assistants.FakeAssistants(clock=MOMENT)  # type: ignore[arg-type]
+    assert fake_assistants.FakeAssistants(clock=lambda: MOMENT).service.now() == int(
+        MOMENT.timestamp()
+    )
 
 
 def test_get_is_none_for_an_unknown_id() -> None:

@@ -41,6 +41,11 @@ class Options:
         unknown = sorted((versions or frozenset()) - set(ASSISTANTS_VERSIONS))
         if unknown:
             raise ValueError(f"api_versions: unknown assistants api-versions {unknown}")
+        if clock is not None and not callable(clock):
+            raise TypeError(
+                "clock: a function that returns the time (unix seconds or a datetime), "
+                f"such as time.time, not {clock!r}"
+            )
         if journal_limit is not None and journal_limit < 1:
             raise ValueError("journal_limit: a positive number of calls, or None for no bound")
         for name, polls in (("run_polls", run_polls), ("ingestion_polls", ingestion_polls)):
