@@ -15,7 +15,7 @@ from openai import AssistantEventHandler, AsyncAssistantEventHandler
 from typing_extensions import override
 
 import fake_assistants
-from fake_assistants import FakeAssistants
+from fake_assistants import FakeAssistants, Response
 
 API_VERSION = "2025-04-01-preview"
 WEATHER = {
@@ -115,6 +115,29 @@ def test_a_text_reply_streams_the_captured_sequence(
     assert done_message["status"] == "completed" and done_message["completed_at"] is not None
     completed = dict(events)["thread.run.completed"]
     assert completed["expires_at"] is None and completed["usage"] is not None
+
+
+def test_the_journal_reads_a_stream_as_its_events(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI
+) -> None:
+    fake.add_reply("Hello there, friend!")
+    assistant_id, thread_id = setup(sdk)
+    response = post_stream(thread_id, {"assistant_id": assistant_id})
+
+    answered = fake.calls.last.response
+    assert answered.is_stream and not answered.is_json
+    assert answered.events() == sse(response.content)
+    assert answered.events()[-1] == ("done", "[DONE]")
+    with pytest.raises(ValueError, match=r"read it with \.events\(\)"):
+        answered.json()
+    with pytest.raises(ValueError, match=r"read it with \.json\(\)"):
+        fake.calls[0].response.events()
+
+
+def test_events_join_several_data_lines_and_default_the_name() -> None:
+    body = b'data: {"a":\ndata: 1}\n\nevent: x\ndata:[DONE]\n\n'
+    response = Response(200, (("content-type", "text/event-stream"),), body)
+    assert response.events() == [("message", {"a": 1}), ("x", "[DONE]")]
 
 
 def test_a_tool_call_streams_until_requires_action(

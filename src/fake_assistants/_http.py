@@ -51,7 +51,16 @@ class Response:
     body: bytes
 
     def json(self) -> Any:
+        if self.is_stream:
+            raise ValueError("a text/event-stream answer is no JSON: read it with .events()")
         return json.loads(self.body)
+
+    def events(self) -> list[tuple[str, Any]]:
+        """A stream's events in order, as (name, data): the data parsed from JSON, but
+        the string "[DONE]" for the closing `done` event."""
+        if not self.is_stream:
+            raise ValueError("not a text/event-stream answer: read it with .json()")
+        return [_event(block) for block in self.body.decode().split("\n\n") if block]
 
     @staticmethod
     def of_json(
@@ -68,6 +77,24 @@ class Response:
     @property
     def is_json(self) -> bool:
         return (self.header("content-type") or "").startswith("application/json")
+
+    @property
+    def is_stream(self) -> bool:
+        return (self.header("content-type") or "").startswith("text/event-stream")
+
+
+def _event(block: str) -> tuple[str, Any]:
+    """One server-sent event: `event:` and `data:` lines (several data lines join)."""
+    name, data = "message", []
+    for line in block.splitlines():
+        field, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if field == "event":
+            name = value
+        elif field == "data":
+            data.append(value)
+    text = "\n".join(data)
+    return name, text if text == "[DONE]" else json.loads(text)
 
 
 @dataclass(frozen=True, slots=True)
