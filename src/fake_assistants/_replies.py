@@ -246,17 +246,23 @@ def _called(function: ReplyFunction, ctx: ReplyContext) -> Reply:
     """What a user's reply function answers. Its failure (an exception, a value that is
     no reply) is the test's bug, not the fake's: the run fails with a `server_error`
     that names the function, what went wrong and where."""
-    name = getattr(function, "__name__", None) or repr(function)
     try:
         value = function(ctx)
     except Exception as error:
-        return _failed(f"the reply function {name} raised {_detail(error)}{_where(error)}")
+        return _failed(
+            f"the reply function {_name(function)} raised {_detail(error)}{_where(error)}"
+        )
     if not isinstance(value, str | Reply):
         kind = type(value).__name__
         return _failed(
-            f"the reply function {name}{_defined(function)} returned {kind}, not a str or a Reply"
+            f"the reply function {_name(function)}{_defined(function)} returned {kind}, "
+            "not a str or a Reply"
         )
     return as_reply(value)
+
+
+def _name(function: object) -> str:
+    return getattr(function, "__name__", None) or repr(function)
 
 
 def _failed(message: str) -> Reply:
