@@ -60,15 +60,13 @@ def stored_tool_resources(resources: dict[str, Any], tools: list[dict[str, Any]]
 
 
 GATEWAY_404 = {"error": {"code": "404", "message": "Resource not found"}}
+GATEWAY_404_BYTES = b'{"error": {"code": "404", "message": "Resource not found"}}'  # as sent
 
 
-def unserved(method: str, path: str) -> dict[str, Any]:
-    """Azure's 404 envelope as the fake answers a path it does not serve: it names the path."""
-    message = (
-        f"Resource not found (fake-assistants does not serve {method} {path}; "
-        "if the real service does, it is not implemented yet, else check the path)"
-    )
-    return {"error": {"code": "404", "message": message}}
+def unserved(method: str, path: str) -> str:
+    """How the fake's header on its 404 for a path it does not serve begins (the body is
+    Azure's own, GATEWAY_404)."""
+    return f"fake-assistants does not serve {method} {path}"
 
 
 ACCESS_DENIED = {

@@ -14,6 +14,7 @@ import respx
 from helpers import (
     API_KEY,
     ENDPOINT,
+    GATEWAY_404,
     Recorder,
     client,
     unserved,
@@ -142,7 +143,8 @@ def test_unserved_azure_path_is_404_and_reported(method: str, path: str) -> None
         with mock() as fake, recorder.client() as http:
             response = http.request(method, url(path), headers=AUTH)
 
-    assert (response.status_code, response.json()) == (404, unserved(method, path))
+    assert (response.status_code, response.json()) == (404, GATEWAY_404)
+    assert response.headers["x-fake-assistants-unserved"].startswith(unserved(method, path))
     assert recorder.requests == []
     assert [(c.method, c.path) for c in fake.unsupported] == [(method, path)]
 
@@ -285,7 +287,10 @@ async def test_httpx2_async_is_served_and_passes_other_hosts_through(httpx2) -> 
     assert served.status_code == 200
     assert served.json()["id"] in fake.resource(ENDPOINT).assistants
     assert passed.json() == {"mock": True}
-    assert (refused.status_code, refused.json()) == (404, unserved("GET", "/openai/nope/x"))
+    assert (refused.status_code, refused.json()) == (404, GATEWAY_404)
+    assert refused.headers["x-fake-assistants-unserved"].startswith(
+        unserved("GET", "/openai/nope/x")
+    )
     assert [r.url.host for r in recorder.requests] == ["example.com"]
 
 

@@ -226,7 +226,8 @@ def test_api_version_is_read_from_anywhere_in_the_query() -> None:
 def test_unserved_paths_are_404_and_reported(method: str, path: str) -> None:
     service = Service()
     response = service.handle(request(method, path))
-    assert (response.status, response.json()) == (404, unserved(method, path))
+    assert (response.status, response.json()) == (404, GATEWAY_404)
+    assert dict(response.headers)["x-fake-assistants-unserved"].startswith(unserved(method, path))
     assert [call.path for call in service.unsupported] == [path]
 
 

@@ -280,8 +280,9 @@ def test_code_interpreter_brings_its_resource_entry() -> None:
 # --- unserved paths name themselves ------------------------------------------------------------
 
 
-def test_an_unserved_path_says_so_in_the_sdk_error() -> None:
+def test_an_unserved_path_says_so_beside_the_sdk_error() -> None:
     fake = fake_assistants.mock(endpoint=ENDPOINT, report_unsupported=False)
     with fake, pytest.raises(openai.NotFoundError) as caught:
         client().get("/assistants/asst_1/files", cast_to=object)
-    assert "fake-assistants does not serve GET /openai/assistants/asst_1/files" in str(caught.value)
+    note = caught.value.response.headers["x-fake-assistants-unserved"]
+    assert "fake-assistants does not serve GET /openai/assistants/asst_1/files" in note

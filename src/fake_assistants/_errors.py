@@ -169,15 +169,17 @@ class ResourceNotFound(GatewayError):
 
 
 class UnservedPath(ResourceNotFound):
-    """A path the fake does not serve: Azure's 404 envelope, and a message that says so,
-    so an uncaught error in a test names the path instead of only "Resource not found"."""
+    """A path the fake does not serve: Azure's 404, body and all (the real service
+    answers a path it lacks so). That the fake does not serve it is said beside the body:
+    in the `x-fake-assistants-unserved` header, the exit report and this error's text."""
 
     def __init__(self, method: str, path: str) -> None:
         super().__init__()
-        self.message = (
-            f"Resource not found (fake-assistants does not serve {method} {path}; "
-            "if the real service does, it is not implemented yet, else check the path)"
-        )
+        self.method = method
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{super().__str__()} (fake-assistants does not serve {self.method} {self.path})"
 
 
 class BodyTooLarge(ApiError):

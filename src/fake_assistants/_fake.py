@@ -23,7 +23,7 @@ from ._hosts import host_of, is_azure_host, netloc_of, normal_netloc
 from ._http import Request, Response
 from ._options import JOURNAL_LIMIT, Clock, Options
 from ._replies import Reply, ReplyFunction
-from ._service import Call, CallList, Service
+from ._service import UNSERVED_HEADER, Call, CallList, Service, served_nearby
 from ._snapshot import FORMAT, VERSION, SnapshotError, check, dump, load, settings
 from ._versions import ASSISTANTS_VERSIONS, LATEST
 from ._views import UNNAMED, Collection, Files, ResourceView
@@ -229,13 +229,16 @@ class FakeAssistants:
     def _report(self) -> None:
         unsupported = self.service.unsupported
         count = unsupported.total - self._reported
+        if not (self.report_unsupported and count):
+            return
         new = unsupported[max(0, len(unsupported) - count) :]
-        if not (self.report_unsupported and new):
+        if not new:
             return
         warnings.warn(
             UnsupportedRequestWarning(
                 f"fake-assistants answered 404 'Resource not found' to {count} "
                 f"request(s) for paths it does not serve:\n{report_lines(new, count - len(new))}\n"
+                f"{nearby_lines(new)}(each answer says so in its {UNSERVED_HEADER} header)\n"
                 "If the real service serves them, fake-assistants does not implement them "
                 "yet; otherwise check the path. Pass report_unsupported=False to silence this."
             ),
@@ -498,6 +501,14 @@ def report_lines(calls: Sequence[Call], dropped: int = 0) -> str:
     if dropped:
         lines.insert(0, f"  ({dropped} earlier request(s) no longer in the journal)")
     return "\n".join(lines)
+
+
+def nearby_lines(calls: Sequence[Call]) -> str:
+    """What the fake serves near each path reported (as far as REPORT_LINES paths)."""
+    paths = list(dict.fromkeys(call.path for call in calls))[:REPORT_LINES]
+    near = [(path, served_nearby(path)) for path in paths]
+    lines = [f"  {path}: {routes}" for path, routes in near if routes]
+    return "Served near them:\n" + "\n".join(lines) + "\n" if lines else ""
 
 
 def _user_stacklevel() -> int:

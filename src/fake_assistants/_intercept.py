@@ -164,7 +164,9 @@ class _Refuser:
             ),
             stacklevel=_user_stacklevel(),
         )
-        return Response(404, (("content-type", "application/json"),), GATEWAY_404)
+        note = "fake-assistants: a fake is active, and none claims this host"
+        headers = (("content-type", "application/json"), ("x-fake-assistants-unserved", note))
+        return Response(404, headers, GATEWAY_404)
 
 
 REFUSER = _Refuser()

@@ -33,8 +33,10 @@ class Router(Generic[H]):
 
     def __init__(self, routes: Iterable[tuple[str, str, H]]) -> None:
         self._root: _Node[H] = _Node()
+        self._templates: list[tuple[str, str]] = []  # (method, template), as registered
         for method, template, handler in routes:
             self._add(method, template, handler)
+            self._templates.append((method, template))
 
     def _add(self, method: str, template: str, handler: H) -> None:
         node = self._root
@@ -69,3 +71,34 @@ class Router(Generic[H]):
             node = child
         found = node.methods.get(method)
         return None if found is None else Match(found[0], params, found[1])
+
+    def nearby(self, path: str, limit: int = 4) -> list[tuple[str, list[str]]]:
+        """The templates served closest to a path no route serves, each with its methods:
+        those sharing the most leading segments with it, the nearest in length first
+        (the collections, when no more than the first segment is shared). For saying
+        what is served instead, so it may take its time (refused paths only)."""
+        segments = [unquote(raw) for raw in path.removeprefix("/").split("/")]
+        methods: dict[str, list[str]] = {}
+        for method, template in self._templates:
+            methods.setdefault(template, []).append(method)
+        ranked = []
+        for order, template in enumerate(methods):
+            parts = template.strip("/").split("/")
+            shared = _shared(segments, parts)
+            wanted = len(segments) if shared > 1 else 2  # else: the collections
+            ranked.append((-shared, abs(len(parts) - wanted), order, template))
+        ranked.sort()
+        best = ranked[0][0] if ranked else 0
+        if best == 0:
+            return []
+        return [(t, methods[t]) for shared, _, _, t in ranked if shared == best][:limit]
+
+
+def _shared(segments: list[str], parts: list[str]) -> int:
+    """How many leading segments of a path a template's parts take."""
+    count = 0
+    for segment, part in zip(segments, parts, strict=False):
+        if not (segment == part or (part.startswith("{") and segment)):
+            break
+        count += 1
+    return count

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, overload
-from urllib.parse import SplitResult, parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urlsplit
 
 from ._apis import DIRECT_ROUTES, ROUTES, Handler
 from ._context import Context
@@ -37,7 +37,16 @@ from ._resource import Resource
 from ._routing import Match, Router
 from ._versions import LATEST, ApiVersion, resolve
 
-__all__ = ["JOURNAL_LIMIT", "Call", "CallList", "Clock", "Options", "Service", "seconds"]
+__all__ = [
+    "JOURNAL_LIMIT",
+    "UNSERVED_HEADER",
+    "Call",
+    "CallList",
+    "Clock",
+    "Options",
+    "Service",
+    "seconds",
+]
 
 
 ROUTER: Router[Handler] = Router(ROUTES)
@@ -205,6 +214,9 @@ class Service:
     def _answer(self, request: Request, fault: Fault | None) -> Response:
         resource, status, payload, unserved = self._serve(request, fault)
         response = self._respond(resource, status, payload)
+        if unserved:  # the body is Azure's, exactly; what the fake adds goes in a header
+            note = unserved_note(request.method.upper(), urlsplit(request.url).path)
+            response = Response(status, (*response.headers, (UNSERVED_HEADER, note)), response.body)
         if status != 200 and fault is not None and fault.action == "run_error":
             fault = None  # no run was made: the rule did not act
         return self._journal(request, response, fault, unserved)
@@ -378,6 +390,24 @@ def operation_name(match: Match[Handler] | None) -> str:
     api = match.handler.__module__.split("._apis.")[-1].split(".")[0]
     name = match.handler.__name__.strip("_")
     return "_".join("".join(w.title() for w in part.split("_")) for part in (api, name))
+
+
+UNSERVED_HEADER = "x-fake-assistants-unserved"
+_PRINTABLE = "".join(map(chr, range(0x21, 0x7F)))  # all a header value may carry, unescaped
+
+
+def unserved_note(method: str, path: str) -> str:
+    """What the fake adds to Azure's 404 for a path it does not serve: that it does not,
+    and the paths it serves nearby. One line of printable ASCII, so it fits a header."""
+    shown = quote(path[:500], safe=_PRINTABLE, errors="backslashreplace")
+    note = f"fake-assistants does not serve {method} {shown}"
+    near = served_nearby(path)
+    return f"{note}; served nearby: {near}" if near else note
+
+
+def served_nearby(path: str) -> str:
+    """`GET, POST /openai/assistants; ...`: the routes closest to a path not served."""
+    return "; ".join(f"{', '.join(methods)} {t}" for t, methods in ROUTER.nearby(path))
 
 
 def direct_match(method: str, path: str) -> Match[Handler] | None:
