@@ -195,8 +195,7 @@ class FakeAssistants:
         For tests that already drive httpx through respx; the fake need not be active
         then, the router serves it. Returns the respx route. respx patches httpx only:
         while the route is mounted, an httpx2 request (openai 3.x) for a host it serves
-        is refused with a 501 that says so, never sent on; use `start()` or
-        `http_client(module="httpx2")` there.
+        is served by this fake too (the route's `calls` do not show it; `fake.calls` do).
         """
         return _respx.respx_route(self, router)
 

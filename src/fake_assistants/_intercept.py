@@ -41,7 +41,7 @@ class Claimant(Protocol):
 
 
 class Mount(Claimant, Protocol):
-    """A fake mounted elsewhere (a respx route): refuses what that mount cannot reach."""
+    """A fake mounted elsewhere (a respx route): serves what that mount cannot reach."""
 
     def live(self) -> bool: ...
 
@@ -126,15 +126,19 @@ def _serving(state: _State, client: Any, url: Any, flavor: str) -> Claimant | No
         return None  # already on its way to a fake
     netloc, azure = _key(url.netloc)
     fake = choose(state.fakes, netloc)
-    if fake is not None or not azure:
+    if fake is not None:
         return fake
-    if state.fakes:
+    if state.mounts:
+        fake = _mounted(state.mounts, netloc, flavor)
+        if fake is not None:
+            return fake
+    if azure and state.fakes:
         return REFUSER  # fail closed: a fake is active, so no Azure request leaves
-    return _mounted(state.mounts, netloc, flavor)
+    return None
 
 
 def _mounted(mounts: tuple[Mount, ...], netloc: str, flavor: str) -> Claimant | None:
-    """The mount that refuses this request: respx reaches httpx only, not the others."""
+    """The mount that serves this request: respx reaches httpx itself, not the others."""
     live = [m for m in mounts if m.live()]
     if len(live) < len(mounts):
         with _lock:  # forget dead mounts; with nothing left, uninstall

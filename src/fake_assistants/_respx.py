@@ -2,13 +2,14 @@
 
 respx patches httpx only. An httpx2 client (openai 3.x) sending to a host the route
 serves would go past respx to the network, so while the route is in its router (and
-that router is started, when it is a mock router) such a request is refused with a
-501 that says why, instead; with httpx2 use `fake.start()` or `fake.http_client()`.
+that router is started, when it is a mock router) the interception serves such a
+request from the fake itself, as the route would have, and records it in the route's
+and the router's `calls` (as httpx objects), so `route.called` and respx's
+`assert_all_called` count it; the fake's journal shows it `via` "httpx2".
 """
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +21,6 @@ from ._http import Dropped, Request, Response
 
 if TYPE_CHECKING:
     from ._fake import FakeAssistants
-
-HTTPX2_REFUSED = (
-    "fake-assistants: fake.respx_route() serves httpx clients only, and this request came "
-    "from httpx2 (openai 3.x), which respx does not patch. Use fake.start() (or `with "
-    "fake:`), or pass http_client=fake.http_client(module='httpx2') to the SDK."
-)
 
 
 def host_pattern(fake: FakeAssistants) -> str:
@@ -56,7 +51,7 @@ def respx_route(fake: FakeAssistants, router: Any = None) -> Any:
 
 
 class RespxMount:
-    """A fake mounted in a respx router, as the interception sees it: it refuses the
+    """A fake mounted in a respx router, as the interception sees it: it serves the
     httpx2 requests the route would have served, while the route is mounted."""
 
     def __init__(self, fake: FakeAssistants, router: Any, route: Any) -> None:
@@ -75,6 +70,19 @@ class RespxMount:
         return self.fake.claims(netloc)
 
     def handle(self, request: Request) -> Response:
-        body = {"error": {"code": "FakeAssistantsClientNotMocked", "message": HTTPX2_REFUSED}}
-        headers = (("content-type", "application/json"), ("x-should-retry", "false"))
-        return Response(501, headers, json.dumps(body).encode())
+        response = self.fake.handle(request)
+        self._record(request, response)
+        return response
+
+    def _record(self, request: Request, response: Response) -> None:
+        """The call, in respx's calls, as if respx had routed it."""
+        sent = httpx.Request(request.method, request.url, headers=list(request.headers.items()))
+        sent._content = request.body  # as sent: no re-encoding, no content-length added
+        answer = None
+        if not isinstance(response, Dropped):
+            answer = httpx.Response(
+                response.status, headers=list(response.headers), content=response.body
+            )
+            answer.request = sent
+        self.route.calls.record(sent, answer)
+        self.router.calls.record(sent, answer)
