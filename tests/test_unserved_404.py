@@ -31,9 +31,9 @@ def test_the_sdk_error_carries_azures_body_exactly() -> None:
 
 
 def test_the_header_names_the_path_and_what_is_served_nearby() -> None:
-    with fake_assistants.mock(report_unsupported=False):
-        with pytest.raises(openai.NotFoundError) as caught:
-            client().get("/assistants/asst_1/files", cast_to=object)
+    fake = fake_assistants.mock(report_unsupported=False)
+    with fake, pytest.raises(openai.NotFoundError) as caught:
+        client().get("/assistants/asst_1/files", cast_to=object)
 
     assert caught.value.response.headers[HEADER] == (
         "fake-assistants does not serve GET /openai/assistants/asst_1/files; "
