@@ -1,14 +1,19 @@
-"""What the pytest plugin costs a test session that never uses the fake.
+"""What the pytest plugin costs a test session that never uses the fake, and (with
+`--fixture`) what a test that uses the `fake_assistants` fixture costs.
 
 Runs pytest in subprocesses on generated files of trivial tests (`def test_i(): pass`),
 with the plugin (`-p fake_assistants.plugin`) and without, in interleaved rounds (ABBA
 order), and prints medians and the ratio: for one test (start-up: loading the plugin)
 and for N tests (start-up plus per-test cost). The per-test cost is the difference of
-the two sides' (N tests - 1 test) times, over N - 1. It also prints the import time of
-`fake_assistants.plugin` alone (`-X importtime`, pytest already imported). It measures
-and prints: exit code 0 whatever the numbers.
+the two sides' (N tests - 1 test) times, over N - 1. With `--fixture`, the tests on the
+plugin's side take the fixture (`def test_i(fake_assistants): pass`): a fresh fake,
+started and stopped, per test, pytest's fixture machinery included. It also prints the
+import time of `fake_assistants.plugin` alone (`-X importtime`, pytest already
+imported). With `--cpu`, each run is timed by its CPU time (user + system) instead of
+the wall clock: on a machine others are using, that moves much less. It measures and
+prints: exit code 0 whatever the numbers.
 
-    python benchmarks/bench_plugin.py [--quick] [--tests N] [--rounds N]
+    python benchmarks/bench_plugin.py [--quick] [--fixture] [--cpu] [--tests N] [--rounds N]
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,20 +40,31 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="3 rounds of 500 tests: shows it runs")
     parser.add_argument("--tests", type=int, help="tests in the large file (default 2000)")
     parser.add_argument("--rounds", type=int, help="timed rounds (default 11)")
+    parser.add_argument(
+        "--fixture", action="store_true", help="tests on the plugin's side use the fixture"
+    )
+    parser.add_argument(
+        "--cpu", action="store_true", help="time each run's CPU use, not the wall clock"
+    )
     args = parser.parse_args(argv)
     args.tests = args.tests or (500 if args.quick else 2000)
     args.rounds = args.rounds or (3 if args.quick else 11)
     return args
 
 
-def write_project(folder: Path, tests: int) -> dict[int, Path]:
-    """An isolated rootdir with a one-test file and an N-test file."""
+def write_project(folder: Path, tests: int, fixture: bool) -> dict[tuple[int, bool], Path]:
+    """An isolated rootdir with a one-test file and an N-test file per side (plugin
+    loaded or not); with `fixture`, the plugin side's tests take the fixture."""
     (folder / "pytest.ini").write_text("[pytest]\n")
     files = {}
     for count in (1, tests):
-        path = folder / f"test_trivial_{count}.py"
-        path.write_text("".join(f"def test_{i}():\n    pass\n\n\n" for i in range(count)))
-        files[count] = path
+        for plugin in (True, False):
+            argument = PLUGIN if fixture and plugin else ""
+            name = "fixture" if argument else "trivial"
+            path = folder / f"test_{name}_{count}.py"
+            body = "".join(f"def test_{i}({argument}):\n    pass\n\n\n" for i in range(count))
+            path.write_text(body)
+            files[count, plugin] = path
     return files
 
 
@@ -58,14 +75,22 @@ def environment() -> dict[str, str]:
     return {**kept, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 
 
-def run_pytest(folder: Path, path: Path, extra: tuple[str, ...]) -> float:
-    """Seconds one pytest run takes; fails loudly if the tests did not all pass."""
+def cpu_seconds() -> float:
+    """CPU time (user + system) of the finished child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_pytest(folder: Path, path: Path, extra: tuple[str, ...], cpu: bool = False) -> float:
+    """Seconds one pytest run takes (wall clock, or its CPU time with `cpu`); fails loudly
+    if the tests did not all pass."""
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", path.name]
-    start = time.perf_counter()
+    clock = cpu_seconds if cpu else time.perf_counter
+    start = clock()
     done = subprocess.run(
         [*command, *extra], cwd=folder, env=environment(), capture_output=True, text=True
     )
-    elapsed = time.perf_counter() - start
+    elapsed = clock() - start
     if done.returncode != 0:
         raise SystemExit(f"pytest failed:\n{done.stdout}\n{done.stderr}")
     return elapsed
@@ -82,13 +107,17 @@ def check_sides(folder: Path, path: Path) -> None:
             raise SystemExit(f"the plugin is {'not ' if expected else ''}loaded {extra}")
 
 
-def measure(folder: Path, files: dict[int, Path], rounds: int) -> dict[tuple[int, bool], float]:
+def measure(
+    folder: Path, files: dict[tuple[int, bool], Path], rounds: int, cpu: bool
+) -> dict[tuple[int, bool], float]:
     """Median seconds per (tests, plugin loaded), from interleaved ABBA rounds."""
-    times: dict[tuple[int, bool], list[float]] = {(n, p): [] for n in files for p in (True, False)}
+    times: dict[tuple[int, bool], list[float]] = {key: [] for key in files}
+    counts = sorted({count for count, _ in files})
     for round_index in range(rounds + 1):  # round 0 warms caches up and is not kept
-        for count, path in files.items():
+        for count in counts:
             for plugin in (True, False, False, True):
-                elapsed = run_pytest(folder, path, WITH if plugin else ())
+                path = files[count, plugin]
+                elapsed = run_pytest(folder, path, WITH if plugin else (), cpu)
                 if round_index:
                     times[count, plugin].append(elapsed)
     return {key: statistics.median(values) for key, values in times.items()}
@@ -108,7 +137,9 @@ def plugin_import_us() -> int:
     return int(line.group(1))
 
 
-def report(medians: dict[tuple[int, bool], float], tests: int, import_us: int) -> None:
+def report(
+    medians: dict[tuple[int, bool], float], tests: int, import_us: int, fixture: bool
+) -> None:
     print(f"{'run':<18}{'plugin ms':>11}{'without ms':>12}{'diff ms':>10}{'ratio':>8}")
     for count in (1, tests):
         with_, without = medians[count, True] * 1e3, medians[count, False] * 1e3
@@ -118,19 +149,21 @@ def report(medians: dict[tuple[int, bool], float], tests: int, import_us: int) -
             f"{with_ / without:>7.3f}x"
         )
     extra = (medians[tests, True] - medians[1, True]) - (medians[tests, False] - medians[1, False])
-    print(f"per-test cost of the plugin: {extra / (tests - 1) * 1e6:.1f} us (noise: a few us)")
+    what = "a test using the fixture" if fixture else "the plugin"
+    print(f"per-test cost of {what}: {extra / (tests - 1) * 1e6:.1f} us (noise: a few us)")
     print(f"import of {PLUGIN}.plugin after pytest: {import_us / 1e3:.1f} ms")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    print(f"python {sys.version.split()[0]}, {args.rounds} rounds, 1 and {args.tests} tests")
+    mode = (", fixture in every test" if args.fixture else "") + (", CPU time" if args.cpu else "")
+    print(f"python {sys.version.split()[0]}, {args.rounds} rounds, 1 and {args.tests} tests{mode}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        files = write_project(folder, args.tests)
-        check_sides(folder, files[1])
-        medians = measure(folder, files, args.rounds)
-    report(medians, args.tests, plugin_import_us())
+        files = write_project(folder, args.tests, args.fixture)
+        check_sides(folder, files[1, False])
+        medians = measure(folder, files, args.rounds, args.cpu)
+    report(medians, args.tests, plugin_import_us(), args.fixture)
     return 0
 
 

@@ -7,6 +7,7 @@ import inspect
 import json
 import os
 import sys
+import threading
 import unittest
 import warnings
 from collections import Counter
@@ -32,6 +33,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
 INJECTED = "fake_assistants"
+_MAKING = threading.Lock()  # makes each fake's service once, whichever thread asks first
 SERVICE_OPTIONS = frozenset(Options.__dataclass_fields__)
 
 
@@ -84,7 +86,8 @@ class FakeAssistants:
         if api_version not in ASSISTANTS_VERSIONS:
             raise ValueError(f"api_version: unknown assistants api-version {api_version!r}")
         service_options = {k: v for k, v in self._settings.items() if k in SERVICE_OPTIONS}
-        self.service = Service(Options.build(**service_options))
+        self._options = Options.build(**service_options)  # checked now, used when served
+        self._service: Service | None = None
         endpoints = [endpoint] if isinstance(endpoint, str) else list(endpoint or [])
         self.endpoints: tuple[str, ...] = tuple(netloc_of(e) for e in endpoints)
         self.api_version = ASSISTANTS_VERSIONS[api_version]
@@ -94,6 +97,22 @@ class FakeAssistants:
         self._reported = 0
 
     # --- serving ---------------------------------------------------------------------
+
+    @property
+    def service(self) -> Service:
+        """The service behind this fake, made on first use: a fresh fake per test costs
+        less when the test sends no request and looks at nothing."""
+        service = self._service
+        if service is None:
+            with _MAKING:
+                service = self._service
+                if service is None:
+                    service = self._service = Service(self._options)
+        return service
+
+    @service.setter
+    def service(self, service: Service) -> None:
+        self._service = service
 
     def claims(self, netloc: str) -> bool:
         """True for the hosts this fake answers: Azure OpenAI hosts and its endpoints,
@@ -115,7 +134,7 @@ class FakeAssistants:
         """Activates the fake; calls nest, each needs its `stop()` (a `with` exit ends all)."""
         if self._depth == 0:
             _intercept.activate(self)
-            self._reported = self.service.unsupported.total
+            self._reported = 0 if self._service is None else self._service.unsupported.total
         self._depth += 1
         return self
 
@@ -226,7 +245,9 @@ class FakeAssistants:
     # --- reporting ---------------------------------------------------------------------
 
     def _report(self) -> None:
-        unsupported = self.service.unsupported
+        if self._service is None:  # never served: nothing to report
+            return
+        unsupported = self._service.unsupported
         count = unsupported.total - self._reported
         if not (self.report_unsupported and count):
             return

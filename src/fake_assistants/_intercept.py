@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 from types import ModuleType
@@ -61,7 +61,7 @@ _state = _State()
 
 def activate(fake: Claimant) -> None:
     with _lock:
-        _publish(replace(_state, fakes=(*_state.fakes, (fake, threading.get_ident()))))
+        _publish(_State((*_state.fakes, (fake, threading.get_ident())), _state.mounts))
 
 
 def deactivate(fake: Claimant) -> None:
@@ -71,19 +71,20 @@ def deactivate(fake: Claimant) -> None:
             if fakes[index][0] is fake:
                 del fakes[index]
                 break
-        _publish(replace(_state, fakes=tuple(fakes)))
+        _publish(_State(tuple(fakes), _state.mounts))
 
 
 def mount(mounted: Mount) -> None:
-    """Refuses, while `mounted.live()`, the httpx2 requests it claims (see _respx)."""
+    """Serves, while `mounted.live()`, the httpx2 requests it claims (see _respx)."""
     with _lock:
-        _publish(replace(_state, mounts=(*_state.mounts, mounted)))
+        _publish(_State(_state.fakes, (*_state.mounts, mounted)))
 
 
 def _publish(state: _State) -> None:
     """Installs before a fake becomes visible; uninstalls before the last one goes."""
     global _state
-    state = replace(state, mounts=tuple(m for m in state.mounts if m.live()))
+    if state.mounts:  # (a fresh state, not dataclasses.replace: a fake starts per test)
+        state = _State(state.fakes, tuple(m for m in state.mounts if m.live()))
     if state:
         _install()
     else:
@@ -199,18 +200,30 @@ class _Layer:
         else:
             setattr(self.owner, METHOD, self.original)
 
+    def fits(self) -> bool:
+        """Whether the class is as this layer found it, so its wrapper can go on again."""
+        return (
+            getattr(self.owner, METHOD) is self.original
+            and (METHOD not in self.owner.__dict__) == self.inherited
+        )
+
 
 _layers: dict[type, _Layer] = {}
 
 
-def _modules() -> list[ModuleType]:
+_spare: dict[type, _Layer] = {}  # layers restored by the last uninstall, kept for reuse
+
+
+@lru_cache(maxsize=1)
+def _modules() -> tuple[ModuleType, ...]:
+    """The httpx-like modules installed; imported once (a fake starts for every test)."""
     found = []
     for name in MODULES:
         try:
             found.append(importlib.import_module(name))
         except ImportError:
             continue
-    return found
+    return tuple(found)
 
 
 def _install() -> None:
@@ -225,7 +238,11 @@ def _install_on(owner: type, flavor: str, transport_type: type, is_async: bool) 
     if layer is not None and _reaches(getattr(owner, METHOD), layer.wrapper):
         layer.left_behind = False  # ours is in place, maybe under another's: reuse it
         return
-    layer = _layers[owner] = _Layer(owner, flavor, transport_type, is_async)
+    layer = _spare.pop(owner, None)
+    if layer is None or not layer.fits():  # the class changed since: wrap what it has now
+        layer = _Layer(owner, flavor, transport_type, is_async)
+    layer.left_behind = False
+    _layers[owner] = layer
     setattr(owner, METHOD, layer.wrapper)
 
 
@@ -235,6 +252,7 @@ def _uninstall() -> None:
         if layer.on_top():
             layer.restore()
             del _layers[owner]
+            _spare[owner] = layer
         else:
             layer.left_behind = True
 

@@ -9,6 +9,7 @@ get the fixture added to their fixture names at collection instead).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,16 @@ def marker_options(node: pytest.Item) -> dict[str, Any]:
     return options
 
 
+@functools.cache
+def known_options() -> list[str]:
+    """FakeAssistants' keyword options, read from its signature once."""
+    import inspect
+
+    from ._fake import FakeAssistants
+
+    return list(inspect.signature(FakeAssistants).parameters)
+
+
 def check_options(options: dict[str, Any], known: list[str]) -> None:
     """A misspelt option is named, with the likeliest one meant, before the fake is made."""
     import difflib
@@ -72,12 +83,11 @@ def fake_assistants(request: pytest.FixtureRequest) -> Iterator[FakeAssistants]:
 
     Teardown stops it however many times the test started it again.
     """
-    import inspect
-
     from ._fake import FakeAssistants
 
     options = marker_options(request.node)
-    check_options(options, list(inspect.signature(FakeAssistants).parameters))
+    if options:  # most tests pass none: reading the signature costs more than the fake
+        check_options(options, known_options())
     with FakeAssistants(**options) as fake:
         yield fake
 
