@@ -187,3 +187,41 @@ def test_service_routes(method: str, path: str, handler: object, params: dict[st
 )
 def test_service_does_not_route(method: str, path: str) -> None:
     assert ROUTER.match(method, path) is None
+
+
+# --- what is served near a path that is not ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "nearby"),
+    [
+        (  # a v1-only sub-path: its parent, with the methods it takes
+            "/openai/assistants/asst_1/files",
+            [("/openai/assistants/{assistant_id}", ["GET", "POST", "DELETE"])],
+        ),
+        (  # a trailing slash: the item path first, then the collection
+            "/openai/assistants/",
+            [
+                ("/openai/assistants/{assistant_id}", ["GET", "POST", "DELETE"]),
+                ("/openai/assistants", ["POST", "GET"]),
+            ],
+        ),
+        (  # an unknown collection: the collections
+            "/openai/nope",
+            [
+                ("/openai/assistants", ["POST", "GET"]),
+                ("/openai/threads", ["POST"]),
+                ("/openai/files", ["POST", "GET"]),
+                ("/openai/vector_stores", ["POST", "GET"]),
+            ],
+        ),
+        ("/v1/assistants", []),  # nothing shared: nothing to suggest
+    ],
+)
+def test_nearby_names_the_closest_templates(path: str, nearby: list[object]) -> None:
+    assert ROUTER.nearby(path) == nearby
+
+
+def test_nearby_keeps_to_its_limit_and_reads_escapes() -> None:
+    assert len(ROUTER.nearby("/openai/x", limit=2)) == 2
+    assert ROUTER.nearby("/%6Fpenai/assistants/a/b")[0][0] == "/openai/assistants/{assistant_id}"
