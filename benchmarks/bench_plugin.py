@@ -7,7 +7,9 @@ order), and prints medians and the ratio: for one test (start-up: loading the pl
 and for N tests (start-up plus per-test cost). The per-test cost is the difference of
 the two sides' (N tests - 1 test) times, over N - 1. With `--fixture`, the tests on the
 plugin's side take the fixture (`def test_i(fake_assistants): pass`): a fresh fake,
-started and stopped, per test, pytest's fixture machinery included. It also prints the
+started and stopped, per test, pytest's fixture machinery included; a third side runs
+the same tests with a do-nothing fixture of that name, the floor no fixture goes under.
+It also prints the
 import time of `fake_assistants.plugin` alone (`-X importtime`, pytest already
 imported). With `--cpu`, each run is timed by its CPU time (user + system) instead of
 the wall clock: on a machine others are using, that moves much less. It measures and
@@ -52,19 +54,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def write_project(folder: Path, tests: int, fixture: bool) -> dict[tuple[int, bool], Path]:
-    """An isolated rootdir with a one-test file and an N-test file per side (plugin
-    loaded or not); with `fixture`, the plugin side's tests take the fixture."""
+FLOOR = "do_nothing_fixture"  # a plugin whose `fake_assistants` fixture yields None
+SIDES = {"plugin": WITH, "without": (), "floor": ("-p", FLOOR)}
+
+
+def write_project(folder: Path, tests: int, fixture: bool) -> dict[tuple[int, str], Path]:
+    """An isolated rootdir with a one-test file and an N-test file per side: the plugin
+    loaded, or not. With `fixture`, the plugin side's tests take the fixture, and a
+    third side, the floor, runs them with a do-nothing fixture of the same name: what
+    pytest's fixture machinery costs whatever the fixture does."""
     (folder / "pytest.ini").write_text("[pytest]\n")
+    (folder / f"{FLOOR}.py").write_text(
+        f"import pytest\n\n\n@pytest.fixture\ndef {PLUGIN}(request):\n    yield None\n"
+    )
     files = {}
     for count in (1, tests):
-        for plugin in (True, False):
-            argument = PLUGIN if fixture and plugin else ""
+        for side in ("plugin", "without", "floor") if fixture else ("plugin", "without"):
+            argument = PLUGIN if fixture and side != "without" else ""
             name = "fixture" if argument else "trivial"
             path = folder / f"test_{name}_{count}.py"
             body = "".join(f"def test_{i}({argument}):\n    pass\n\n\n" for i in range(count))
             path.write_text(body)
-            files[count, plugin] = path
+            files[count, side] = path
     return files
 
 
@@ -108,18 +119,18 @@ def check_sides(folder: Path, path: Path) -> None:
 
 
 def measure(
-    folder: Path, files: dict[tuple[int, bool], Path], rounds: int, cpu: bool
-) -> dict[tuple[int, bool], float]:
-    """Median seconds per (tests, plugin loaded), from interleaved ABBA rounds."""
-    times: dict[tuple[int, bool], list[float]] = {key: [] for key in files}
+    folder: Path, files: dict[tuple[int, str], Path], rounds: int, cpu: bool
+) -> dict[tuple[int, str], float]:
+    """Median seconds per (tests, side), from interleaved ABBA rounds (ABCCBA)."""
+    times: dict[tuple[int, str], list[float]] = {key: [] for key in files}
     counts = sorted({count for count, _ in files})
+    sides = list(dict.fromkeys(side for _, side in files))
     for round_index in range(rounds + 1):  # round 0 warms caches up and is not kept
         for count in counts:
-            for plugin in (True, False, False, True):
-                path = files[count, plugin]
-                elapsed = run_pytest(folder, path, WITH if plugin else (), cpu)
+            for side in sides + sides[::-1]:
+                elapsed = run_pytest(folder, files[count, side], SIDES[side], cpu)
                 if round_index:
-                    times[count, plugin].append(elapsed)
+                    times[count, side].append(elapsed)
     return {key: statistics.median(values) for key, values in times.items()}
 
 
@@ -138,19 +149,30 @@ def plugin_import_us() -> int:
 
 
 def report(
-    medians: dict[tuple[int, bool], float], tests: int, import_us: int, fixture: bool
+    medians: dict[tuple[int, str], float], tests: int, import_us: int, fixture: bool
 ) -> None:
     print(f"{'run':<18}{'plugin ms':>11}{'without ms':>12}{'diff ms':>10}{'ratio':>8}")
     for count in (1, tests):
-        with_, without = medians[count, True] * 1e3, medians[count, False] * 1e3
+        with_, without = medians[count, "plugin"] * 1e3, medians[count, "without"] * 1e3
         label = f"{count} test{'s' if count > 1 else ''}"
         print(
             f"{label:<18}{with_:>11.1f}{without:>12.1f}{with_ - without:>10.1f}"
             f"{with_ / without:>7.3f}x"
         )
-    extra = (medians[tests, True] - medians[1, True]) - (medians[tests, False] - medians[1, False])
+
+    def per_test(side: str) -> float:
+        """Microseconds a test costs on this side more than a trivial test without."""
+        extra = (medians[tests, side] - medians[1, side]) - (
+            medians[tests, "without"] - medians[1, "without"]
+        )
+        return extra / (tests - 1) * 1e6
+
     what = "a test using the fixture" if fixture else "the plugin"
-    print(f"per-test cost of {what}: {extra / (tests - 1) * 1e6:.1f} us (noise: a few us)")
+    print(f"per-test cost of {what}: {per_test('plugin'):.1f} us (noise: a few us)")
+    if fixture:
+        floor = per_test("floor")
+        print(f"  of which pytest's, for a do-nothing fixture: {floor:.1f} us")
+        print(f"  and the fake's own: {per_test('plugin') - floor:.1f} us")
     print(f"import of {PLUGIN}.plugin after pytest: {import_us / 1e3:.1f} ms")
 
 
@@ -161,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = write_project(folder, args.tests, args.fixture)
-        check_sides(folder, files[1, False])
+        check_sides(folder, files[1, "without"])
         medians = measure(folder, files, args.rounds, args.cpu)
     report(medians, args.tests, plugin_import_us(), args.fixture)
     return 0
