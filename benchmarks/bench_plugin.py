@@ -8,7 +8,9 @@ and for N tests (start-up plus per-test cost). The per-test cost is the differen
 the two sides' (N tests - 1 test) times, over N - 1. With `--fixture`, the tests on the
 plugin's side take the fixture (`def test_i(fake_assistants): pass`): a fresh fake,
 started and stopped, per test, pytest's fixture machinery included; a third side runs
-the same tests with a do-nothing fixture of that name, the floor no fixture goes under.
+the same tests with a do-nothing fixture of that name, the floor no fixture goes under,
+and each side is run once more per round to read the median setup + teardown time of
+its tests as pytest reports them (much steadier on a busy machine than whole runs).
 It also prints the
 import time of `fake_assistants.plugin` alone (`-X importtime`, pytest already
 imported). With `--cpu`, each run is timed by its CPU time (user + system) instead of
@@ -55,6 +57,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 FLOOR = "do_nothing_fixture"  # a plugin whose `fake_assistants` fixture yields None
+PROBE = "phase_probe"  # a plugin that writes the median setup + teardown time of a test
+PROBE_CODE = """import os, statistics
+times = {}
+
+
+def pytest_runtest_logreport(report):
+    if report.when in ("setup", "teardown"):
+        times[report.nodeid] = times.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["PHASE_PROBE_OUT"], "w") as out:
+        out.write(str(statistics.median(times.values())))
+"""
 SIDES = {"plugin": WITH, "without": (), "floor": ("-p", FLOOR)}
 
 
@@ -64,6 +80,7 @@ def write_project(folder: Path, tests: int, fixture: bool) -> dict[tuple[int, st
     third side, the floor, runs them with a do-nothing fixture of the same name: what
     pytest's fixture machinery costs whatever the fixture does."""
     (folder / "pytest.ini").write_text("[pytest]\n")
+    (folder / f"{PROBE}.py").write_text(PROBE_CODE)
     (folder / f"{FLOOR}.py").write_text(
         f"import pytest\n\n\n@pytest.fixture\ndef {PLUGIN}(request):\n    yield None\n"
     )
@@ -134,6 +151,32 @@ def measure(
     return {key: statistics.median(values) for key, values in times.items()}
 
 
+def phase_medians(
+    folder: Path, files: dict[tuple[int, str], Path], tests: int, rounds: int
+) -> dict[str, float]:
+    """Per side, the median over rounds of the median setup + teardown time of one of
+    the N tests, as pytest reports it (wall clock): a median over N tests shrugs off
+    the bursts of a busy machine that whole runs collect."""
+    sides = [side for count, side in files if count == tests]
+    found: dict[str, list[float]] = {side: [] for side in sides}
+    out = folder / "phase_probe.out"
+    env = {**environment(), "PHASE_PROBE_OUT": str(out)}
+    for round_index in range(rounds):
+        for side in sides if round_index % 2 else sides[::-1]:
+            command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+            extra = (*SIDES[side], "-p", PROBE, files[tests, side].name)
+            subprocess.run([*command, *extra], cwd=folder, env=env, capture_output=True, check=True)
+            found[side].append(float(out.read_text()))
+    return {side: statistics.median(values) for side, values in found.items()}
+
+
+def report_phases(phases: dict[str, float]) -> None:
+    plain = phases["without"]
+    print("median setup + teardown of one test, over a trivial test without the plugin:")
+    print(f"  a test using the fixture: {(phases['plugin'] - plain) * 1e6:.1f} us")
+    print(f"  a do-nothing fixture (pytest's own): {(phases['floor'] - plain) * 1e6:.1f} us")
+
+
 def plugin_import_us() -> int:
     """Microseconds to import fake_assistants.plugin (and what it imports) after pytest."""
     done = subprocess.run(
@@ -185,7 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         files = write_project(folder, args.tests, args.fixture)
         check_sides(folder, files[1, "without"])
         medians = measure(folder, files, args.rounds, args.cpu)
+        phases = phase_medians(folder, files, args.tests, args.rounds) if args.fixture else {}
     report(medians, args.tests, plugin_import_us(), args.fixture)
+    if phases:
+        report_phases(phases)
     return 0
 
 
