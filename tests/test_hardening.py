@@ -3,12 +3,21 @@ crash or lose data now answers, in bounded time."""
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
+import openai
 import pytest
+from helpers import client
+
+import fake_assistants
+from fake_assistants import FakeAssistants, Reply, SnapshotError
 
 # A pattern whose failing match backtracks for ever under `re`, with a minLength the
 # pattern's shortest string does not reach: the old generator's padded value failed it.
@@ -70,3 +79,144 @@ def test_a_nested_quantifier_pattern_is_answered_quickly() -> None:
     assert set(json.loads(arguments)["s"]) == {"a"} and len(json.loads(arguments)["s"]) >= 130
     assert status == "completed"
     assert set(json.loads(text)["s"]) == {"a"} and len(json.loads(text)["s"]) >= 130
+
+
+# --- snapshots ------------------------------------------------------------------------------
+
+ENDPOINT = "https://res.openai.azure.com"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeAssistants]:
+    with fake_assistants.mock(endpoint=ENDPOINT) as active:
+        yield active
+
+
+@pytest.fixture
+def sdk() -> openai.AzureOpenAI:
+    return client(api_version="2025-04-01-preview")
+
+
+def damaged(snapshot: dict[str, Any], how: str) -> dict[str, Any]:
+    broken = copy.deepcopy(snapshot)
+    resource = broken["state"]["resources"][0]
+    if how == "no ids":
+        del resource["ids"]
+    elif how == "stores not a list":
+        resource["stores"] = 5
+    elif how == "bad random state":
+        resource["ids"]["objects"] = [3, "x", None]
+    elif how == "item not an object":
+        resource["stores"][0]["items"][0][1] = 5
+    elif how == "reply not a reply":
+        broken["state"]["replies"] = [{"reply": 5, "assistant_id": None, "thread_id": None}]
+    elif how == "no state":
+        del broken["state"]
+    elif how == "options not an object":
+        broken["options"] = [1]
+    return broken
+
+
+HOW = [
+    "no ids",
+    "stores not a list",
+    "bad random state",
+    "item not an object",
+    "reply not a reply",
+    "no state",
+    "options not an object",
+]
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_a_damaged_snapshot_is_refused_and_the_fake_keeps_its_state(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI, how: str
+) -> None:
+    kept = sdk.beta.assistants.create(model="gpt-4o", name="kept")
+    fake.add_reply("scripted")
+    broken = damaged(fake.snapshot(), how)
+    if how != "options not an object":  # restore() keeps the options: load() reads them
+        with pytest.raises(SnapshotError):
+            fake.restore(broken)
+    with pytest.raises(SnapshotError):
+        FakeAssistants.load(broken)
+
+    assert sdk.beta.assistants.retrieve(kept.id).name == "kept"
+    assert fake.replies_left == 1
+
+
+SAVE_CHILD = """
+import os, resource, signal, sys
+import fake_assistants
+path = sys.argv[1]
+fake = fake_assistants.FakeAssistants(endpoint="https://res.openai.azure.com")
+fake.assistants.create(model="gpt-4o", name="first")
+fake.save(path)
+before = open(path, "rb").read()
+fake.files.upload(b"x" * 200_000, "big.txt")  # the next snapshot is over 200 KB
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the limit, a write fails (EFBIG)
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+try:
+    fake.save(path)
+except OSError as error:
+    print("failed:", error.errno)
+print(open(path, "rb").read() == before, sorted(os.listdir(os.path.dirname(path))))
+"""
+
+
+def test_a_failed_save_leaves_the_file_that_was_there(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    done = subprocess.run(
+        [sys.executable, "-c", SAVE_CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    failed, kept = done.stdout.splitlines()
+    assert failed.startswith("failed:")
+    assert kept == "True ['state.json']"  # the old file whole, no temporary file left
+    assert FakeAssistants.load(path).assistants.list()[0]["name"] == "first"
+
+
+# --- lone surrogates ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: "\ud800",
+        lambda: Reply(text="ok \udfff"),
+        lambda: Reply(tool_calls=[{"name": "f\ud800", "arguments": "{}"}]),
+        lambda: Reply(error={"code": "server_error", "message": "\ud800"}),
+        lambda: Reply(code_interpreter=[{"input": "print()", "logs": "\ud800"}]),
+    ],
+    ids=["str", "text", "tool call", "error", "code logs"],
+)
+def test_a_reply_with_a_lone_surrogate_is_refused_when_added(
+    fake: FakeAssistants, make: Callable[[], Any]
+) -> None:
+    with pytest.raises(ValueError, match="lone surrogate"):
+        fake.add_reply(make())
+    assert fake.replies_left == 0
+
+
+def test_reply_fields_with_a_lone_surrogate_are_refused() -> None:
+    with pytest.raises(ValueError, match="text: a lone surrogate"):
+        Reply(text="\ud800")
+    with pytest.raises(ValueError, match=r"citations\[0\]: a lone surrogate"):
+        Reply(text="ok", citations=["file-\ud800"])
+
+
+def test_a_reply_function_answering_a_lone_surrogate_fails_the_run_not_the_thread(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI
+) -> None:
+    fake.add_reply(lambda ctx: "bad \ud800")
+    thread = sdk.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
+    assistant = sdk.beta.assistants.create(model="gpt-4o")
+    run = sdk.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+
+    assert run.status == "failed" and run.last_error is not None
+    assert "lone surrogate" in run.last_error.message
+    assert [m.role for m in sdk.beta.threads.messages.list(thread_id=thread.id)] == ["user"]

@@ -24,7 +24,16 @@ from ._http import Request, Response
 from ._options import JOURNAL_LIMIT, Clock, Options
 from ._replies import Reply, ReplyFunction
 from ._service import Call, CallList, Service
-from ._snapshot import FORMAT, VERSION, SnapshotError, check, dump, load, settings
+from ._snapshot import (
+    FORMAT,
+    VERSION,
+    SnapshotError,
+    check,
+    dump,
+    load,
+    settings,
+    write_atomically,
+)
 from ._versions import ASSISTANTS_VERSIONS, LATEST
 from ._views import UNNAMED, Collection, Files, ResourceView
 
@@ -404,9 +413,10 @@ class FakeAssistants:
         }
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Writes `snapshot()` to `path` as UTF-8 JSON."""
+        """Writes `snapshot()` to `path` as UTF-8 JSON, atomically: a failed save leaves
+        the file that was there as it was."""
         text = json.dumps(self.snapshot(), ensure_ascii=False, allow_nan=False)
-        Path(path).write_text(text, encoding="utf-8")
+        write_atomically(Path(path), text.encode("utf-8"))
 
     @classmethod
     def load(
@@ -417,7 +427,13 @@ class FakeAssistants:
         `ad_token` are never saved: pass them here)."""
         data = _read(source)
         check(data)
-        fake = cls(**{**data["options"], **options})
+        saved = data.get("options")
+        if not isinstance(saved, Mapping):
+            raise SnapshotError(f"a damaged snapshot: its options are {saved!r:.100}")
+        try:
+            fake = cls(**{**saved, **options})
+        except (TypeError, ValueError) as error:
+            raise SnapshotError(f"a snapshot's options: {error}") from None
         load(fake.service, data)
         return fake
 
