@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -105,11 +105,30 @@ class Reply:
             raise TypeError(f"error is {{'code': ..., 'message': ...}}, not {self.error!r}")
         if self.incomplete not in (None, "max_completion_tokens", "max_prompt_tokens"):
             raise ValueError("incomplete: 'max_completion_tokens' or 'max_prompt_tokens'")
+        for name, value in self._texts():
+            _encodable(name, value)
         if not self._acts():
             raise TypeError(
                 "an empty reply does nothing: give it text=, tool_calls=, error=, "
                 "code_interpreter=, incomplete=, expire=, hold= or file_search="
             )
+
+    def _texts(self) -> Iterator[tuple[str, object]]:
+        """Every string the answer shows, named for an error (all must be UTF-8)."""
+        yield "text", self.text
+        yield "file_search", self.file_search
+        for index, call in enumerate(self.calls):
+            yield f"tool_calls[{index}].name", call.name
+            yield f"tool_calls[{index}].arguments", call.arguments
+        for key, value in (self.error or {}).items():
+            yield f"error.{key}", value
+        for index, step in enumerate(self.code_steps):
+            yield f"code_interpreter[{index}].input", step.input
+            yield f"code_interpreter[{index}].logs", step.logs
+            for name in step.files:
+                yield f"code_interpreter[{index}].files", name
+        for index, citation in enumerate(self.citations):
+            yield f"citations[{index}]", citation
 
     def _acts(self) -> bool:
         """Whether this turn does anything (an empty one would pass the turn silently)."""
@@ -132,6 +151,19 @@ class Reply:
     def code_steps(self) -> tuple[CodeStep, ...]:
         """`code_interpreter` as CodeStep values (`__post_init__` made them so)."""
         return self.code_interpreter  # type: ignore[return-value]
+
+
+def _encodable(name: str, value: object) -> None:
+    """Refuses a string with a lone surrogate (`"\\ud800"`): no UTF-8 JSON answer could
+    carry it, so every read of the thread would fail."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError(
+                f"{name}: a lone surrogate ({value[error.start]!r} at index {error.start}) "
+                "cannot be sent as UTF-8 JSON; use a real character"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -258,7 +290,10 @@ def _called(function: ReplyFunction, ctx: ReplyContext) -> Reply:
             f"the reply function {_name(function)}{_defined(function)} returned {kind}, "
             "not a str or a Reply"
         )
-    return as_reply(value)
+    try:
+        return as_reply(value)
+    except ValueError as error:  # a text with a lone surrogate
+        return _failed(f"the reply function {_name(function)}{_defined(function)}: {error}")
 
 
 def _name(function: object) -> str:
