@@ -8,7 +8,9 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -220,3 +222,38 @@ def test_a_reply_function_answering_a_lone_surrogate_fails_the_run_not_the_threa
     assert run.status == "failed" and run.last_error is not None
     assert "lone surrogate" in run.last_error.message
     assert [m.role for m in sdk.beta.threads.messages.list(thread_id=thread.id)] == ["user"]
+
+
+# --- fault rules under concurrent requests ----------------------------------------------------
+
+
+def test_a_delay_rule_with_times_acts_on_that_many_concurrent_requests(
+    fake: FakeAssistants,
+) -> None:
+    rule = fake.delay(300, times=1)
+    start = threading.Barrier(8)
+
+    def list_assistants() -> int:
+        sdk = client(api_version="2025-04-01-preview")
+        start.wait()
+        return len(sdk.beta.assistants.list().data)
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(lambda _: list_assistants(), range(8))) == [0] * 8
+
+    assert [call.fault for call in fake.calls].count(rule) == 1
+    assert (rule.hits, rule.remaining, rule.active) == (1, 0, False)
+
+
+def test_a_run_error_rule_keeps_its_claim_when_the_run_is_refused(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI
+) -> None:
+    rule = fake.fail_run(times=1)
+    assistant = sdk.beta.assistants.create(model="gpt-4o")
+    with pytest.raises(openai.NotFoundError):
+        sdk.beta.threads.runs.create(thread_id="thread_missing", assistant_id=assistant.id)
+    assert (rule.remaining, rule.active) == (1, True)
+    thread = sdk.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
+    run = sdk.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    assert run.status == "failed"
+    assert (rule.hits, rule.remaining, rule.active) == (1, 0, False)

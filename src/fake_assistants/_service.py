@@ -206,6 +206,7 @@ class Service:
         resource, status, payload, unserved = self._serve(request, fault)
         response = self._respond(resource, status, payload)
         if status != 200 and fault is not None and fault.action == "run_error":
+            self.faults.unclaim(fault)
             fault = None  # no run was made: the rule did not act
         return self._journal(request, response, fault, unserved)
 
