@@ -96,6 +96,7 @@ class FakeAssistants:
         self.service = Service(Options.build(**service_options))
         endpoints = [endpoint] if isinstance(endpoint, str) else list(endpoint or [])
         self.endpoints: tuple[str, ...] = tuple(netloc_of(e) for e in endpoints)
+        self.service.default_host = self.endpoints[0] if self.endpoints else None
         self.api_version = ASSISTANTS_VERSIONS[api_version]
         self.report_unsupported = report_unsupported
         self._claims: dict[str, bool] = {}
