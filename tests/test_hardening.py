@@ -19,7 +19,7 @@ import pytest
 from helpers import client
 
 import fake_assistants
-from fake_assistants import FakeAssistants, Reply, SnapshotError
+from fake_assistants import FakeAssistants, Reply, ReplyContext, SnapshotError
 
 # A pattern whose failing match backtracks for ever under `re`, with a minLength the
 # pattern's shortest string does not reach: the old generator's padded value failed it.
@@ -257,3 +257,46 @@ def test_a_run_error_rule_keeps_its_claim_when_the_run_is_refused(
     run = sdk.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     assert run.status == "failed"
     assert (rule.hits, rule.remaining, rule.active) == (1, 0, False)
+
+
+# --- runs: held polls, reply functions that read ---------------------------------------------
+
+
+def test_a_held_run_asks_pollers_to_wait_as_other_active_runs_do(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI
+) -> None:
+    fake.add_reply(Reply(text="later", hold=True))
+    assistant = sdk.beta.assistants.create(model="gpt-4o")
+    thread = sdk.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
+    run = sdk.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+    polled = sdk.beta.threads.runs.with_raw_response.retrieve(run.id, thread_id=thread.id)
+
+    assert polled.parse().status == "in_progress"
+    assert polled.headers.get("openai-poll-after-ms") is not None
+    fake.release()
+    done = sdk.beta.threads.runs.with_raw_response.retrieve(run.id, thread_id=thread.id)
+    assert done.parse().status == "completed"
+    assert done.headers.get("openai-poll-after-ms") is None
+
+
+def test_a_reply_function_that_reads_runs_answers_once(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI
+) -> None:
+    seen: list[list[str]] = []
+
+    def answer(ctx: ReplyContext) -> str:
+        runs = fake.threads[ctx.run["thread_id"]].runs.list()
+        seen.append([run["status"] for run in runs])
+        return "the only answer"
+
+    fake.add_reply(answer)
+    assistant = sdk.beta.assistants.create(model="gpt-4o")
+    thread = sdk.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
+    run = sdk.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+
+    assert run.status == "completed"
+    assert len(seen) == 1 and seen[0][0] in ("queued", "in_progress")  # read, not moved
+    texts = [m.content[0].text.value for m in sdk.beta.threads.messages.list(thread_id=thread.id)]  # type: ignore[union-attr]
+    assert texts == ["the only answer", "Hi"]
+    steps = sdk.beta.threads.runs.steps.list(run_id=run.id, thread_id=thread.id)
+    assert len(steps.data) == 1

@@ -10,6 +10,7 @@ import json
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -274,16 +275,29 @@ class Replies:
         return Reply(text=default_text(self.seed, ctx.question, named_outputs(ctx)))
 
 
+# True while a reply function runs: what it reads through the fake must not move runs
+# (a run read there took the model's next turn inside this one: two answers).
+_REPLYING: ContextVar[bool] = ContextVar("fake_assistants_replying", default=False)
+
+
+def replying() -> bool:
+    """Whether a reply function is running (in this thread or task)."""
+    return _REPLYING.get()
+
+
 def _called(function: ReplyFunction, ctx: ReplyContext) -> Reply:
     """What a user's reply function answers. Its failure (an exception, a value that is
     no reply) is the test's bug, not the fake's: the run fails with a `server_error`
     that names the function, what went wrong and where."""
+    token = _REPLYING.set(True)
     try:
         value = function(ctx)
     except Exception as error:
         return _failed(
             f"the reply function {_name(function)} raised {_detail(error)}{_where(error)}"
         )
+    finally:
+        _REPLYING.reset(token)
     if not isinstance(value, str | Reply):
         kind = type(value).__name__
         return _failed(
