@@ -9,6 +9,7 @@ neither function raises on a schema that is not valid JSON Schema.
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import math
 import re
@@ -621,13 +622,19 @@ def _from_pattern(pattern: str, extra: int, fill: int = 0) -> str | None:
     times than its minimum (within its maximum), and more while the string is shorter
     than `fill`. None for what it cannot build."""
     try:
-        parser: Any = importlib.import_module("re._parser")  # the stdlib's own regex parser
-        parsed = parser.parse(pattern)
+        parsed = _parsed(pattern)
         out: list[str] = []
         _emit(parsed, extra, out, {}, fill)
     except Exception:  # a pattern Python cannot parse, or a construct not handled
         return None
     return "".join(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(pattern: str) -> Any:
+    """The stdlib's own parse of a regex (each string candidate builds from it again)."""
+    parser: Any = importlib.import_module("re._parser")
+    return parser.parse(pattern)
 
 
 def _emit(items: Any, extra: int, out: list[str], groups: dict[int, str], fill: int = 0) -> None:
