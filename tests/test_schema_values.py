@@ -7,6 +7,7 @@ import datetime
 import json
 import os
 import re
+import time
 import uuid
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fake_assistants import _safe_regex
 from fake_assistants._schema_values import MAX_ITEMS, example, validates
 
 
@@ -489,3 +491,51 @@ def test_valid_schemas_get_valid_examples(schema: Any, wrapping: str) -> None:
         schema = {**schema, "nullable": True}
     value = example(schema)
     assert validates(schema, value), (schema, value)
+
+
+SAFE_PATTERNS = [
+    r"^((a+)+)+$",
+    r"(?i)HeLLo",
+    r"^\d{3}-\d{4}$",
+    r"[^a-z]+",
+    r"\bfoo\b",
+    r"^(?=.*[A-Z])(?=.*\d).{8,}$",
+    r"(?<=a)b",
+    r"(?<!a)b",
+    r"(ab|a)(bc|c)?$",
+    r"(?m)^b$",
+    r"a$",
+    r"(?s)a.b",
+    r"[\w.+-]+@[\w-]+\.\w+",
+]
+
+
+@given(st.sampled_from(SAFE_PATTERNS), st.text(alphabet="aAbB01 \n_-.@cfox", max_size=14))
+def test_bounded_regex_search_agrees_with_re(pattern: str, text: str) -> None:
+    assert _safe_regex.search(pattern, text) == (re.search(pattern, text) is not None)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [(r"^((a+)+)+$", "a" * 65_536), (r"[a-z]{1,1000}$", "a" * 65_536 + "!"), (r"(a)\1", "aa")],
+)
+def test_bounded_regex_search_says_when_it_cannot_tell(pattern: str, text: str) -> None:
+    started = time.monotonic()
+    assert _safe_regex.search(pattern, text) is None
+    assert time.monotonic() - started < 2
+
+
+def test_patterns_anywhere_are_checked_in_bounded_time() -> None:
+    evil = "^((a+)+)+$"
+    name = "a" * 60 + "!"
+    for keyword in ("additionalProperties", "unevaluatedProperties"):
+        schema = {
+            "type": "object",
+            "properties": {name: {"type": "string", "pattern": evil}},
+            "patternProperties": {evil: {"type": "integer"}},
+            keyword: False,
+        }
+        started = time.monotonic()
+        assert not validates(schema, {name: name})
+        assert validates(schema, example(schema))
+        assert time.monotonic() - started < 5

@@ -25,7 +25,16 @@ from ._http import Request, Response
 from ._options import JOURNAL_LIMIT, Clock, Options
 from ._replies import Reply, ReplyFunction
 from ._service import UNSERVED_HEADER, Call, CallList, Service, served_nearby
-from ._snapshot import FORMAT, VERSION, SnapshotError, check, dump, load, settings
+from ._snapshot import (
+    FORMAT,
+    VERSION,
+    SnapshotError,
+    check,
+    dump,
+    load,
+    settings,
+    write_atomically,
+)
 from ._versions import ASSISTANTS_VERSIONS, LATEST
 from ._views import UNNAMED, Collection, Files, ResourceView
 
@@ -107,7 +116,9 @@ class FakeAssistants:
             with _MAKING:
                 service = self._service
                 if service is None:
-                    service = self._service = Service(self._options)
+                    service = Service(self._options)
+                    service.default_host = self.endpoints[0] if self.endpoints else None
+                    self._service = service
         return service
 
     @service.setter
@@ -427,9 +438,10 @@ class FakeAssistants:
         }
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Writes `snapshot()` to `path` as UTF-8 JSON."""
+        """Writes `snapshot()` to `path` as UTF-8 JSON, atomically: a failed save leaves
+        the file that was there as it was."""
         text = json.dumps(self.snapshot(), ensure_ascii=False, allow_nan=False)
-        Path(path).write_text(text, encoding="utf-8")
+        write_atomically(Path(path), text.encode("utf-8"))
 
     @classmethod
     def load(
@@ -440,7 +452,13 @@ class FakeAssistants:
         `ad_token` are never saved: pass them here)."""
         data = _read(source)
         check(data)
-        fake = cls(**{**data["options"], **options})
+        saved = data.get("options")
+        if not isinstance(saved, Mapping):
+            raise SnapshotError(f"a damaged snapshot: its options are {saved!r:.100}")
+        try:
+            fake = cls(**{**saved, **options})
+        except (TypeError, ValueError) as error:
+            raise SnapshotError(f"a snapshot's options: {error}") from None
         load(fake.service, data)
         return fake
 

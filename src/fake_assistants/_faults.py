@@ -60,6 +60,8 @@ class Fault:
         self.times: int | None = fields.get("times")
         self.probability: float | None = fields.get("probability")
         self.hits = 0
+        self.claimed = 0  # requests it was picked for, answered or not yet
+        self.cancelled = False
         # Its own stream: adding a rule never shifts another rule's draws.
         self._random = random.Random(f"faults/{seed}/{number}")
 
@@ -72,7 +74,7 @@ class Fault:
 
     @property
     def remaining(self) -> int | None:
-        return None if self.times is None else max(self.times - self.hits, 0)
+        return None if self.times is None else max(self.times - self.claimed, 0)
 
     @property
     def active(self) -> bool:
@@ -215,24 +217,39 @@ class Faults:
 
     def remove(self, fault: Fault) -> None:
         with self._lock:
+            fault.cancelled = True
             if fault in self._rules:
                 self._rules.remove(fault)
 
     def clear(self) -> None:
         with self._lock:
+            for fault in self._rules:
+                fault.cancelled = True
             self._rules.clear()
 
     def pick(self, method: str, path: str, template: str | None) -> Fault | None:
-        """The rule that acts on this request, if any (its hit is not counted yet)."""
+        """The rule that acts on this request, if any. The request is claimed here, under
+        the lock (a rule with `times=1` acts on one of many concurrent requests, even
+        while a delay sleeps); its hit is counted when answered (`spend`)."""
         with self._lock:
             for fault in self._rules:
                 if fault.matches(method, path, template) and fault.fires():
+                    fault.claimed += 1
+                    if fault.remaining == 0:
+                        self._rules.remove(fault)  # no request left for it
                     return fault
             return None
 
     def spend(self, fault: Fault) -> None:
-        """Counts a hit; a rule with no request left goes."""
+        """Counts a hit of a rule `pick` claimed the request for."""
         with self._lock:
             fault.hits += 1
-            if fault.remaining == 0 and fault in self._rules:
-                self._rules.remove(fault)
+
+    def unclaim(self, fault: Fault) -> None:
+        """Gives back a claim the rule did not act on (a run-error rule whose run was
+        refused): it stays for the next request, in its place among the rules."""
+        with self._lock:
+            fault.claimed -= 1
+            if not fault.cancelled and fault not in self._rules:
+                self._rules.append(fault)
+                self._rules.sort(key=lambda rule: rule.number)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import threading
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -105,11 +106,30 @@ class Reply:
             raise TypeError(f"error is {{'code': ..., 'message': ...}}, not {self.error!r}")
         if self.incomplete not in (None, "max_completion_tokens", "max_prompt_tokens"):
             raise ValueError("incomplete: 'max_completion_tokens' or 'max_prompt_tokens'")
+        for name, value in self._texts():
+            _encodable(name, value)
         if not self._acts():
             raise TypeError(
                 "an empty reply does nothing: give it text=, tool_calls=, error=, "
                 "code_interpreter=, incomplete=, expire=, hold= or file_search="
             )
+
+    def _texts(self) -> Iterator[tuple[str, object]]:
+        """Every string the answer shows, named for an error (all must be UTF-8)."""
+        yield "text", self.text
+        yield "file_search", self.file_search
+        for index, call in enumerate(self.calls):
+            yield f"tool_calls[{index}].name", call.name
+            yield f"tool_calls[{index}].arguments", call.arguments
+        for key, value in (self.error or {}).items():
+            yield f"error.{key}", value
+        for index, step in enumerate(self.code_steps):
+            yield f"code_interpreter[{index}].input", step.input
+            yield f"code_interpreter[{index}].logs", step.logs
+            for name in step.files:
+                yield f"code_interpreter[{index}].files", name
+        for index, citation in enumerate(self.citations):
+            yield f"citations[{index}]", citation
 
     def _acts(self) -> bool:
         """Whether this turn does anything (an empty one would pass the turn silently)."""
@@ -132,6 +152,19 @@ class Reply:
     def code_steps(self) -> tuple[CodeStep, ...]:
         """`code_interpreter` as CodeStep values (`__post_init__` made them so)."""
         return self.code_interpreter  # type: ignore[return-value]
+
+
+def _encodable(name: str, value: object) -> None:
+    """Refuses a string with a lone surrogate (`"\\ud800"`): no UTF-8 JSON answer could
+    carry it, so every read of the thread would fail."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError(
+                f"{name}: a lone surrogate ({value[error.start]!r} at index {error.start}) "
+                "cannot be sent as UTF-8 JSON; use a real character"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -242,23 +275,39 @@ class Replies:
         return Reply(text=default_text(self.seed, ctx.question, named_outputs(ctx)))
 
 
+# True while a reply function runs: what it reads through the fake must not move runs
+# (a run read there took the model's next turn inside this one: two answers).
+_REPLYING: ContextVar[bool] = ContextVar("fake_assistants_replying", default=False)
+
+
+def replying() -> bool:
+    """Whether a reply function is running (in this thread or task)."""
+    return _REPLYING.get()
+
+
 def _called(function: ReplyFunction, ctx: ReplyContext) -> Reply:
     """What a user's reply function answers. Its failure (an exception, a value that is
     no reply) is the test's bug, not the fake's: the run fails with a `server_error`
     that names the function, what went wrong and where."""
+    token = _REPLYING.set(True)
     try:
         value = function(ctx)
     except Exception as error:
         return _failed(
             f"the reply function {_name(function)} raised {_detail(error)}{_where(error)}"
         )
+    finally:
+        _REPLYING.reset(token)
     if not isinstance(value, str | Reply):
         kind = type(value).__name__
         return _failed(
             f"the reply function {_name(function)}{_defined(function)} returned {kind}, "
             "not a str or a Reply"
         )
-    return as_reply(value)
+    try:
+        return as_reply(value)
+    except ValueError as error:  # a text with a lone surrogate
+        return _failed(f"the reply function {_name(function)}{_defined(function)}: {error}")
 
 
 def _name(function: object) -> str:

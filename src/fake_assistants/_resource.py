@@ -15,9 +15,11 @@ class Resource:
     """Stores are named by where they sit in the API: `("assistants",)`,
     `("threads", thread_id, "messages")`. Nothing here knows an API."""
 
-    def __init__(self, host: str, seed: object) -> None:
+    def __init__(self, host: str, seed: object, by_host: bool = True) -> None:
         self.host = host
-        self.ids = IdFactory(f"{seed}/{host}")
+        # The default resource's ids follow the seed alone, so the same program gets the
+        # same ids in process and over HTTP, whatever host it reaches the fake by.
+        self.ids = IdFactory(f"{seed}/{host}" if by_host else str(seed))
         self._stores: dict[StoreKey, OrderedStore[Record]] = {}
         # Derived state rebuilt from the stores when missing (search indexes).
         self.cache: dict[object, object] = {}

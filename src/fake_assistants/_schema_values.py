@@ -9,6 +9,7 @@ neither function raises on a schema that is not valid JSON Schema.
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import math
 import re
@@ -19,9 +20,11 @@ from typing import Any
 from urllib.parse import unquote
 
 import referencing
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.protocols import Validator
-from jsonschema.validators import validator_for
+from jsonschema.validators import extend, validator_for
+
+from . import _safe_regex
 
 MAX_REF_DEPTH = 3  # a self-referential $ref expands this often, then the smallest value
 REF_LIMIT = 12  # $refs (and allOf $refs) followed on one path before giving up
@@ -30,6 +33,7 @@ MAX_DEPTH = 32  # nesting past which no value is made at all
 MAX_ITEMS = 64  # longest array made, whatever minItems asks
 MAX_LENGTH = 65_536  # longest string made, whatever minLength asks
 BUDGET = 10_000  # values made per attempt, so nested minItems cannot explode
+REGEX_STEPS = 1_000_000  # regex steps for one example() or validates(), under a second
 
 # An empty registry: a remote $ref fails to resolve instead of being fetched.
 _REGISTRY: referencing.Registry[Any] = referencing.Registry()
@@ -88,7 +92,8 @@ def validates(schema: Mapping[str, Any], value: Any) -> bool:
     A schema that is not valid JSON Schema (it fails the draft's meta-schema, or a
     `$ref` does not resolve: remote ones are never fetched) gives False, never an error.
     """
-    return _Checker(schema).valid(value)
+    with _safe_regex.pooled(REGEX_STEPS):
+        return _Checker(schema).valid(value)
 
 
 def example(schema: Mapping[str, Any]) -> Any:
@@ -98,7 +103,14 @@ def example(schema: Mapping[str, Any]) -> Any:
     The first attempt fills optional properties and one array item; when it does not
     validate, a minimal one (required properties only, minItems items) is tried. Values
     are plain dicts, lists, str, int, float, bool and None; never NaN or infinities.
+
+    Patterns are matched in bounded time (see `_safe_regex`), so no schema can stall it.
     """
+    with _safe_regex.pooled(REGEX_STEPS):
+        return _example(schema)
+
+
+def _example(schema: Mapping[str, Any]) -> Any:
     checker = _Checker(schema)
     attempts = []
     for minimal in (False, True):
@@ -116,7 +128,7 @@ class _Checker:
     def __init__(self, root: object) -> None:
         self.root = root
         self.schema_ok = _schema_ok(root)
-        self._validator = _validator(root)
+        self._validator = _validator(root, _has_key(root, "patternProperties"))
         self._looping = False  # a $ref loop once: every later check would be as slow
 
     def valid(self, value: Any) -> bool:
@@ -142,13 +154,85 @@ def _schema_ok(schema: object) -> bool:
     return True
 
 
-def _validator(schema: object) -> Validator | None:
-    """Draft 2020-12, unless the schema's `$schema` names another draft."""
+def _validator(schema: object, pattern_properties: bool = False) -> Validator | None:
+    """Draft 2020-12, unless the schema's `$schema` names another draft, with its regex
+    keywords run in bounded time."""
     try:
         cls = validator_for(schema, default=Draft202012Validator)  # type: ignore[arg-type]
-        return cls(schema, registry=_REGISTRY, format_checker=_FORMATS)  # type: ignore[arg-type]
+        bounded = _bounded_class(cls, pattern_properties)
+        return bounded(schema, registry=_REGISTRY, format_checker=_FORMATS)  # type: ignore[arg-type]
     except Exception:
         return None
+
+
+_BOUNDED: dict[tuple[type[Validator], bool], type[Validator]] = {}
+
+
+def _bounded_class(cls: type[Validator], pattern_properties: bool) -> type[Validator]:
+    """`cls` whose `pattern`, `patternProperties` and `additionalProperties` match with
+    `_safe_regex` (a pattern it cannot tell about is taken as matching). jsonschema's
+    `unevaluatedProperties` matches patternProperties with `re`, so it is not checked
+    when the schema has patternProperties anywhere."""
+    key = (cls, pattern_properties)
+    if key not in _BOUNDED:
+        keywords: dict[str, Any] = {
+            "pattern": _pattern,
+            "patternProperties": _pattern_properties,
+            "additionalProperties": _additional_properties,
+        }
+        if pattern_properties:
+            keywords["unevaluatedProperties"] = _unchecked
+        _BOUNDED[key] = extend(cls, keywords)  # type: ignore[no-untyped-call]
+    return _BOUNDED[key]
+
+
+def _matches(pattern: object, text: str) -> bool:
+    return isinstance(pattern, str) and _safe_regex.search(pattern, text) is not False
+
+
+def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if validator.is_type(instance, "string") and not _matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, sub in patterns.items():
+        for name, value in instance.items():
+            if _matches(pattern, name):
+                yield from validator.descend(value, sub, path=name, schema_path=pattern)
+
+
+def _additional_properties(validator: Any, extra: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    named, patterns = _mapping(schema.get("properties")), _mapping(schema.get("patternProperties"))
+    extras = [
+        name
+        for name in instance
+        if name not in named and not any(_matches(pattern, name) for pattern in patterns)
+    ]
+    if validator.is_type(extra, "object"):
+        for name in extras:
+            yield from validator.descend(instance[name], extra, path=name)
+    elif extra is False and extras:
+        yield ValidationError(f"Additional properties are not allowed ({extras!r} unexpected)")
+
+
+def _unchecked(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    return iter(())
+
+
+def _has_key(schema: object, key: str, depth: int = 0) -> bool:
+    """Whether `key` is a keyword anywhere in the schema (any dict key, to be safe)."""
+    if depth > MAX_DEPTH * 4:
+        return True
+    if isinstance(schema, Mapping):
+        return key in schema or any(_has_key(v, key, depth + 1) for v in schema.values())
+    if isinstance(schema, list):
+        return any(_has_key(item, key, depth + 1) for item in schema)
+    return False
 
 
 def _first_valid(rules: Mapping[str, Any], candidates: Iterable[Any]) -> Any:
@@ -455,6 +539,9 @@ def _string_candidates(schema: Mapping[str, Any], spot: _Spot, least: int) -> It
             text = _from_pattern(pattern, extra)
             if text is not None:
                 yield text
+        filled = _from_pattern(pattern, 0, least)  # repeats grown to reach minLength
+        if filled is not None:
+            yield filled
     yield _hint(spot.name, spot.variant)
     if isinstance(pattern, str):
         yield from _FALLBACK_STRINGS
@@ -527,45 +614,54 @@ _FORMAT_VALUES: dict[str, Callable[[int], str]] = {
 
 
 def _search(pattern: object, text: str) -> bool:
-    try:
-        return isinstance(pattern, str) and re.search(pattern, text) is not None
-    except (re.error, RecursionError, OverflowError):
-        return False
+    return isinstance(pattern, str) and _safe_regex.search(pattern, text) is True
 
 
-def _from_pattern(pattern: str, extra: int) -> str | None:
+def _from_pattern(pattern: str, extra: int, fill: int = 0) -> str | None:
     """A string matching `pattern`, built from its parse: each repeat taken `extra` more
-    times than its minimum (within its maximum). None for what it cannot build."""
+    times than its minimum (within its maximum), and more while the string is shorter
+    than `fill`. None for what it cannot build."""
     try:
-        parser: Any = importlib.import_module("re._parser")  # the stdlib's own regex parser
-        parsed = parser.parse(pattern)
+        parsed = _parsed(pattern)
         out: list[str] = []
-        _emit(parsed, extra, out, {})
+        _emit(parsed, extra, out, {}, fill)
     except Exception:  # a pattern Python cannot parse, or a construct not handled
         return None
     return "".join(out)
 
 
-def _emit(items: Any, extra: int, out: list[str], groups: dict[int, str]) -> None:
+@functools.lru_cache(maxsize=64)
+def _parsed(pattern: str) -> Any:
+    """The stdlib's own parse of a regex (each string candidate builds from it again)."""
+    parser: Any = importlib.import_module("re._parser")
+    return parser.parse(pattern)
+
+
+def _emit(items: Any, extra: int, out: list[str], groups: dict[int, str], fill: int = 0) -> None:
     for op, arg in items:
         name = str(op)
         if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN", "CATEGORY"):
             out.append(_char(name, arg))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             low, high, sub = arg
-            for _ in range(min(low + extra, high)):
-                _emit(sub, extra, out, groups)
+            count = 0
+            while count < min(low + extra, high) or (count < high and len(out) < fill):
+                before = len(out)
+                _emit(sub, extra, out, groups, fill)
+                count += 1
                 if len(out) > MAX_LENGTH:
                     raise ValueError("too long")
+                if len(out) == before and count >= low:
+                    break  # a repeat of nothing grows nothing
         elif name == "SUBPATTERN":
             start = len(out)
-            _emit(arg[-1], extra, out, groups)
+            _emit(arg[-1], extra, out, groups, fill)
             if arg[0] is not None:
                 groups[arg[0]] = "".join(out[start:])
         elif name == "ATOMIC_GROUP":
-            _emit(arg, extra, out, groups)
+            _emit(arg, extra, out, groups, fill)
         elif name == "BRANCH":
-            _emit(arg[1][0], extra, out, groups)
+            _emit(arg[1][0], extra, out, groups, fill)
         elif name == "GROUPREF":
             out.append(groups.get(arg, ""))
         elif name not in ("AT", "ASSERT", "ASSERT_NOT"):

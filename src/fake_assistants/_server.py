@@ -7,6 +7,8 @@ where uvicorn shuts down gracefully on SIGINT/SIGTERM.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import socket
 import threading
 import time
@@ -15,12 +17,16 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
-from ._adapters.asgi import App, endpoint_of
+from ._adapters.asgi import App, ConnectionDropped, endpoint_of
 from ._fake import FakeAssistants
 
 SDK_API_VERSION = "2025-04-01-preview"
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
+# Connections still busy when the server stops (a client holding a partial body or not
+# reading a stream) get this long, then are closed: a stop never waits on a client.
+GRACE = 2.0
+BACKLOG = 2048  # uvicorn's default
 MISSING = (
     "serving over HTTP needs uvicorn, which the 'server' extra brings: "
     "pip install 'fake-assistants[server]'"
@@ -55,6 +61,9 @@ def bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
+        # Listening now, so a client that connects as soon as the URL is printed waits
+        # in the backlog until uvicorn accepts, instead of being refused.
+        sock.listen(BACKLOG)
     except OSError:
         sock.close()
         raise
@@ -69,8 +78,27 @@ def url_of(sock: socket.socket) -> str:
 
 def uvicorn_server(app: App, **config: Any) -> Any:
     uvicorn = import_uvicorn()
-    settings: dict[str, Any] = dict(log_level="warning", lifespan="on", **config)
-    return uvicorn.Server(uvicorn.Config(app, **settings))
+    settings: dict[str, Any] = dict(
+        log_level="warning", lifespan="on", timeout_graceful_shutdown=GRACE, **config
+    )
+    made = uvicorn.Server(uvicorn.Config(app, **settings))  # Config sets up the loggers
+    quiet_drops(logging.getLogger("uvicorn.error"))
+    return made
+
+
+class _NoDrops(logging.Filter):
+    """Drops the traceback uvicorn logs for each connection a fault rule dropped (what
+    the test asked for, not an error of the server) and for each request cut short by a
+    stop (uvicorn says how many in one line before)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, ConnectionDropped | asyncio.CancelledError)
+
+
+def quiet_drops(logger: logging.Logger) -> None:
+    if not any(isinstance(f, _NoDrops) for f in logger.filters):
+        logger.addFilter(_NoDrops())
 
 
 class Server:
@@ -79,8 +107,7 @@ class Server:
     def __init__(self, fake: FakeAssistants, resource: str = "local", host: str = "127.0.0.1"):
         self.fake = fake
         self.app = App(fake, resource)
-        # Connections still busy at stop() get this long to finish, then are closed.
-        self._server = uvicorn_server(self.app, timeout_graceful_shutdown=STOP_TIMEOUT / 2)
+        self._server = uvicorn_server(self.app)
         self._socket = bind(host, 0)  # after uvicorn is found, so no socket leaks
         self.url = url_of(self._socket)
         self._thread = threading.Thread(

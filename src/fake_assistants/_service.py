@@ -151,6 +151,8 @@ class Service:
     replies: Replies = field(init=False)
     faults: Faults = field(init=False)
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # The host whose ids follow the seed alone (see Resource); None: the first one seen.
+    default_host: str | None = None
 
     def __post_init__(self) -> None:
         self.calls = CallList(self.options.journal_limit)
@@ -173,7 +175,8 @@ class Service:
         host = host.lower()
         found = self._seen.get(host)
         if found is None:
-            found = self._seen[host] = Resource(host, self.options.seed)
+            default = host == self.default_host or (self.default_host is None and not self._seen)
+            found = self._seen[host] = Resource(host, self.options.seed, by_host=not default)
         return found
 
     def reset(self) -> None:
@@ -218,6 +221,7 @@ class Service:
             note = unserved_note(request.method.upper(), urlsplit(request.url).path)
             response = Response(status, (*response.headers, (UNSERVED_HEADER, note)), response.body)
         if status != 200 and fault is not None and fault.action == "run_error":
+            self.faults.unclaim(fault)
             fault = None  # no run was made: the rule did not act
         return self._journal(request, response, fault, unserved)
 

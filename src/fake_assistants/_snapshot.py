@@ -12,12 +12,16 @@ next searched), and the options that are code or secrets (`clock`, `api_key`,
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
+import os
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ._errors import FakeAssistantsError
-from ._replies import CodeStep, Reply
+from ._replies import CodeStep, Reply, as_reply
 from ._resource import Record, Resource
 from ._service import Service
 from ._store import OrderedStore, StoreState
@@ -133,25 +137,53 @@ def _replies(service: Service) -> list[dict[str, Any]]:
 
 
 def load(service: Service, data: Mapping[str, Any]) -> None:
-    """Replaces the service's state with the snapshot's."""
+    """Replaces the service's state with the snapshot's. The snapshot is read whole
+    first: a damaged one raises SnapshotError and leaves the service as it was."""
     check(data)
+    try:
+        state = data["state"]
+        resources = [
+            (_rebuilt(saved, service.options.seed), saved["used"]) for saved in state["resources"]
+        ]
+        replies = [_queued(queued) for queued in state["replies"]]
+    except SnapshotError:
+        raise
+    except Exception as error:  # a tampered or truncated snapshot may fail anywhere
+        raise SnapshotError(f"a damaged snapshot: {_named(error)}") from None
     with service.lock:
         service.reset()
-        for saved in data["state"]["resources"]:
-            resource = _rebuilt(saved, service.options.seed)
+        for resource, used in resources:
             service._seen[resource.host] = resource
-            if saved["used"]:
+            if used is True:
                 service.resources[resource.host] = resource
-        for queued in data["state"]["replies"]:
-            reply = decode(queued["reply"])
-            service.replies.add(reply, queued["assistant_id"], queued["thread_id"])
+        for reply, assistant_id, thread_id in replies:
+            service.replies.add(reply, assistant_id, thread_id)
+
+
+def _named(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"the key {error} is missing"
+    return f"{type(error).__name__}: {error}"
+
+
+def _queued(queued: Mapping[str, Any]) -> tuple[Reply | str, str | None, str | None]:
+    reply = decode(queued["reply"])
+    as_reply(reply)  # refuses what is no reply (or a text no answer can carry) now
+    ids = (queued["assistant_id"], queued["thread_id"])
+    if not all(value is None or isinstance(value, str) for value in ids):
+        raise TypeError(f"assistant_id and thread_id are strings or null, not {ids!r}")
+    return reply, ids[0], ids[1]
 
 
 def _rebuilt(saved: Mapping[str, Any], seed: object) -> Resource:
+    if not isinstance(saved["host"], str) or not isinstance(saved["used"], bool):
+        raise TypeError(f"a resource's host is a string and used a boolean: {saved!r:.200}")
     resource = Resource(saved["host"], seed)
     resource.ids.restore(saved["ids"])
     for store in saved["stores"]:
-        items: list[tuple[str, Record]] = [(i, decode(item)) for i, item in store["items"]]
+        items: list[tuple[str, Record]] = [(str(i), decode(item)) for i, item in store["items"]]
+        if not all(isinstance(item, dict) for _, item in items):
+            raise TypeError("a stored item is not a JSON object")
         keys = {object_id: (k[0], k[1]) for object_id, k in store["keys"].items()}
         state: StoreState[Record] = StoreState(items, keys, store["next"])
         resource.put(tuple(store["key"]), OrderedStore.from_state(state))
@@ -184,3 +216,21 @@ def settings(saved: Mapping[str, Any]) -> dict[str, Any]:
 
 
 UNSAVED = frozenset({"clock", "api_key", "ad_token"})
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Writes a temporary file beside `path`, then renames it over `path`: readers see
+    the old file or the new one, never a part, and a failed write leaves the old one."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644  # mkstemp makes 0o600
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(temporary, mode)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

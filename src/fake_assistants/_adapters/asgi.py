@@ -100,6 +100,9 @@ async def write(send: Send, response: Response) -> None:
         return
     for chunk in sse_events(response.body):
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        # Lets the loop see a client that left: then the server drops what is sent, where
+        # writing on to the closed socket logged a warning for every event.
+        await asyncio.sleep(0)
     await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..._context import Context
 from ..._default_reply import count_tokens
-from ..._replies import CodeStep, Reply, ReplyContext, text_of
+from ..._replies import CodeStep, Reply, ReplyContext, replying, text_of
 from ..._resource import Record, Resource
 from .. import messages
 from ..vector_stores import Result, search
@@ -60,8 +60,9 @@ class Move:
 
 
 def observe(ctx: Context, run: Record) -> Record:
-    """The run as one observation finds it, moved on as far as that takes it."""
-    if run["status"] in TERMINAL:
+    """The run as one observation finds it, moved on as far as that takes it; as it is
+    when a reply function reads it (the model is mid-turn there)."""
+    if run["status"] in TERMINAL or replying():
         return run
     move = Move(ctx, dict(run))
     if _expire_if_due(move):

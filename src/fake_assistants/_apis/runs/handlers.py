@@ -90,7 +90,7 @@ def _start(ctx: Context, run: Record, body: dict[str, Any], events: list[engine.
 
 def _answer(ctx: Context, run: Record) -> Any:
     shown = records.render_run(run, ctx.version)
-    if ctx.options.run_polls and run["status"] in STEADY:
+    if run["status"] in STEADY and (ctx.options.run_polls or run.get("_held")):
         return Response.of_json(shown, headers=(("openai-poll-after-ms", POLL_AFTER_MS),))
     return shown
 
