@@ -13,6 +13,25 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES + 1024 * 1024
 
 
+# What a file may expand to when file_search reads it; past any bound the file fails
+# `invalid_file` (docs/fidelity.md). They keep a small upload from costing minutes or
+# gigabytes (a decompression bomb), and keep every read linear and bounded.
+MAX_TEXT_CHARS = 8 * 1024 * 1024  # the text read from one file
+MAX_ZIP_MEMBERS = 10_000  # entries in a docx/pptx archive
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all the XML parts read from one docx/pptx
+MAX_PDF_PAGES = 2_000
+# pypdf parses a page's drawing operators in Python (about 400 KB a second): their
+# decoded bytes (a page's content and its forms), summed over every page (pages may
+# share one stream), are bounded.
+MAX_PDF_CONTENT_BYTES = 4 * 1024 * 1024
+# Texts read from uploads are kept (by name and content) for ingestion, up to this many
+# characters in all: the least recently used go first.
+TEXT_CACHE_CHARS = 4 * MAX_TEXT_CHARS
+# The journal keeps calls while their request and response bodies fit in this budget
+# (the newest call is always kept), besides its `journal_limit` count.
+JOURNAL_BYTES = 64 * 1024 * 1024
+
+
 def body_limit(headers: Mapping[str, str]) -> int:
     """How much of a request body is read: uploads may be larger than JSON requests.
     Transports stop reading one chunk past it; the service answers 413 past it."""

@@ -105,8 +105,10 @@ def upload(ctx: Context) -> Any:
 
 def listing(ctx: Context) -> dict[str, Any]:
     purpose = ctx.query.get("purpose") or None
+    # A read makes nothing: a purpose no file has lists from an empty store, not kept.
+    listed = store(ctx) if purpose is None else ctx.resource.existing("files", "purpose", purpose)
     page = list_page(
-        store(ctx, purpose),
+        OrderedStore() if listed is None else listed,
         {key: value for key, value in ctx.query.items() if key != "before"},
         kind="file",
         check_id=lambda value, param: None,
