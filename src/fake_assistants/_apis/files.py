@@ -133,11 +133,12 @@ def download(ctx: Context) -> Response:
 def delete(ctx: Context) -> dict[str, Any]:
     file_id = ctx.params["file_id"]
     record = find(ctx, file_id)
-    from .vector_stores import forget_file  # stores hold files: imported here, not on top
+    from .vector_stores import forget_file, ingest  # stores hold files: imported here
 
     for key in (None, record["purpose"]):
         store(ctx, key).remove(file_id)
     forget_file(ctx, file_id)
+    ingest.forget_text(record["filename"], content(record))
     return {"object": "file", "deleted": True, "id": file_id}
 
 

@@ -71,6 +71,12 @@ class _Texts:
             while self._chars > TEXT_CACHE_CHARS and len(self._outcomes) > 1:
                 self._chars -= _size(self._outcomes.popitem(last=False)[1])
 
+    def drop(self, key: tuple[str, bytes]) -> None:
+        with self._lock:
+            outcome = self._outcomes.pop(key, None)
+            if outcome is not None:
+                self._chars -= _size(outcome)
+
 
 def _size(outcome: Outcome) -> int:
     return len(outcome) if isinstance(outcome, str) else 0
@@ -79,9 +85,18 @@ def _size(outcome: Outcome) -> int:
 _TEXTS = _Texts()
 
 
+def _text_key(filename: str, data: bytes) -> tuple[str, bytes]:
+    return (filename, hashlib.blake2b(data, digest_size=20).digest())
+
+
+def forget_text(filename: str, data: bytes) -> None:
+    """A file was deleted: its text goes too (the same bytes uploaded again read again)."""
+    _TEXTS.drop(_text_key(filename, data))
+
+
 def read_text(filename: str, data: bytes) -> Outcome:
     """The text of a file, or its `last_error`; read once, then remembered (bounded)."""
-    key = (filename, hashlib.blake2b(data, digest_size=20).digest())
+    key = _text_key(filename, data)
     known = _TEXTS.get(key)
     if known is not None:
         return known
