@@ -112,22 +112,27 @@ def garbled_deflate(name: str, data: bytes) -> bytes:
     return bytes(patched)
 
 
-def pdf(pages: int, content: bytes) -> bytes:
-    """A PDF whose pages all draw with one (deflated) content stream."""
-    kids = " ".join(f"{4 + i} 0 R" for i in range(pages))
+def pdf(pages: int, content: bytes, *, form: bool = False) -> bytes:
+    """A PDF whose pages all draw with one (deflated) content stream, or (`form`) with one
+    form XObject that holds the drawing."""
+    first_page = 5 if form else 4
+    kids = " ".join(f"{first_page + i} 0 R" for i in range(pages))
     stream = zlib.compress(content, 9)
     font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+    heavy = b"<< /Length %d /Filter /FlateDecode" % len(stream)
+    if form:
+        heavy += b" /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources " + font
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        *[
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources "
-            + font
-            + b" /Contents 3 0 R >>"
-        ]
-        * pages,
+        heavy + b" >>\nstream\n" + stream + b"\nendstream",
     ]
+    resources = font
+    if form:
+        objects.append(b"<< /Length 10 >>\nstream\nq /X1 Do Q\nendstream")
+        resources = font[:-2] + b" /XObject << /X1 3 0 R >> >>"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources " + resources
+    objects += [page + b" /Contents %d 0 R >>" % (4 if form else 3)] * pages
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -219,13 +224,25 @@ def test_a_pdf_whose_pages_share_one_heavy_stream_fails(
     assert_too_large(ingested(sdk, "shared.pdf", bomb), "shared.pdf")
 
 
+def test_a_pdf_whose_pages_share_one_heavy_form_fails(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI
+) -> None:
+    bomb = pdf(8, drawing(75_000), form=True)
+    assert_too_large(ingested(sdk, "form.pdf", bomb), "form.pdf")
+
+
 def test_a_pdf_with_too_many_pages_fails(fake: FakeAssistants, sdk: openai.AzureOpenAI) -> None:
     assert_too_large(ingested(sdk, "long.pdf", pdf(2_001, drawing(1))), "long.pdf")
 
 
 def test_a_pdf_within_the_bounds_is_read(fake: FakeAssistants, sdk: openai.AzureOpenAI) -> None:
-    record = ingested(sdk, "fine.pdf", pdf(3, drawing(3)))
-    assert record.status == "completed" and record.last_error is None
+    for name, data in (
+        ("fine.pdf", pdf(3, drawing(3))),
+        ("form.pdf", pdf(3, drawing(3), form=True)),
+    ):
+        record = ingested(sdk, name, data)
+        assert record.status == "completed" and record.last_error is None
+    assert extract_text("form.pdf", pdf(2, drawing(2), form=True)) == "abab\n\nabab"
 
 
 def test_text_past_the_bound_fails(fake: FakeAssistants, sdk: openai.AzureOpenAI) -> None:

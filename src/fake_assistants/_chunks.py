@@ -274,13 +274,28 @@ def _drawn_bytes(page: Any) -> int:
     form XObjects of its resources (decoding is fast, parsing is what costs)."""
     contents = page.get_contents()
     size = 0 if contents is None else len(contents.get_data())
-    resources = page.get("/Resources")
-    xobjects = None if resources is None else resources.get_object().get("/XObject")
-    for ref in () if xobjects is None else xobjects.get_object().values():
-        xobject = ref.get_object()
-        if xobject.get("/Subtype") == "/Form":
-            size += len(xobject.get_data())
-    return size
+    return size + sum(len(form.get_data()) for form in _forms(page))
+
+
+def _forms(page: Any) -> list[Any]:
+    """The form XObjects of a page's resources; none where the structure is odd (pypdf
+    itself copes with it, or says why it cannot)."""
+    resources = _dictionary(page.get("/Resources"))
+    xobjects = _dictionary(None if resources is None else resources.get("/XObject"))
+    if xobjects is None:
+        return []
+    found = (_dictionary(ref) for ref in xobjects.values())
+    return [
+        x
+        for x in found
+        if x is not None and x.get("/Subtype") == "/Form" and hasattr(x, "get_data")
+    ]
+
+
+def _dictionary(value: Any) -> Any:
+    """A PDF object (resolved) if it is a dictionary or a stream, else None."""
+    resolved = value.get_object() if hasattr(value, "get_object") else value
+    return resolved if isinstance(resolved, dict) else None
 
 
 # --- Office Open XML (docx, pptx) --------------------------------------------------------
