@@ -199,7 +199,7 @@ def test_files_their_readers_choke_on_fail_alone(
 def test_a_pptx_whose_slides_unpack_past_the_bound_fails(
     fake: FakeAssistants, sdk: openai.AzureOpenAI
 ) -> None:
-    # 17 slides of 4 MiB (mostly spaces, deflated to a few KiB each): past the 64 MiB
+    # 17 slides of 4 MiB (mostly spaces, deflated to a few KiB each): past the 32 MiB
     # that the parts of one docx/pptx may unpack to.
     padded = slide("hello", 4 * MIB)
     bomb = zipped({f"ppt/slides/slide{n}.xml": padded for n in range(1, 18)})
@@ -218,7 +218,7 @@ def test_a_docx_with_too_many_zip_entries_fails(
 def test_a_pdf_whose_pages_share_one_heavy_stream_fails(
     fake: FakeAssistants, sdk: openai.AzureOpenAI
 ) -> None:
-    # 8 pages drawing one stream of 600 KB of operators: 4.8 MB to parse, past 4 MiB.
+    # 8 pages drawing one stream of 600 KB of operators: 4.8 MB to parse, past 2 MiB.
     bomb = pdf(8, drawing(75_000))
     assert len(bomb) < 16 * 1024
     assert_too_large(ingested(sdk, "shared.pdf", bomb), "shared.pdf")

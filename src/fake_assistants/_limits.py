@@ -18,12 +18,14 @@ MAX_UPLOAD_BYTES = MAX_FILE_BYTES + 1024 * 1024
 # gigabytes (a decompression bomb), and keep every read linear and bounded.
 MAX_TEXT_CHARS = 8 * 1024 * 1024  # the text read from one file
 MAX_ZIP_MEMBERS = 10_000  # entries in a docx/pptx archive
-MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all the XML parts read from one docx/pptx
+# All the XML parts read from one docx/pptx: expat calls Python for each element, so
+# dense XML reads at 2-4 MiB a second (32 MiB: under 15 s at worst, outside the lock).
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
 MAX_PDF_PAGES = 2_000
-# pypdf parses a page's drawing operators in Python (about 400 KB a second): their
-# decoded bytes (a page's content and its forms), summed over every page (pages may
-# share one stream), are bounded.
-MAX_PDF_CONTENT_BYTES = 4 * 1024 * 1024
+# pypdf reads a page's drawing operators in Python, at 80-400 KB a second (measured):
+# their decoded bytes (a page's content and its forms), summed over every page (pages
+# may share one stream), are bounded. A page of text draws with a few KB.
+MAX_PDF_CONTENT_BYTES = 2 * 1024 * 1024
 # Texts read from uploads are kept (by name and content) for ingestion, up to this many
 # characters in all: the least recently used go first.
 TEXT_CACHE_CHARS = 4 * MAX_TEXT_CHARS
