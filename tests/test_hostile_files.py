@@ -246,7 +246,7 @@ def test_a_pdf_within_the_bounds_is_read(fake: FakeAssistants, sdk: openai.Azure
 
 
 def test_text_past_the_bound_fails(fake: FakeAssistants, sdk: openai.AzureOpenAI) -> None:
-    text = b"abcdefghijklmno " * (MIB // 2 + 1)  # 8 MiB + 16 characters
+    text = b"abcdefghijklmno " * (MIB // 8 + 1)  # 2 MiB + 16 characters
     assert_too_large(ingested(sdk, "huge.txt", text), "huge.txt")
 
 

@@ -16,7 +16,9 @@ MAX_UPLOAD_BYTES = MAX_FILE_BYTES + 1024 * 1024
 # What a file may expand to when file_search reads it; past any bound the file fails
 # `invalid_file` (docs/fidelity.md). They keep a small upload from costing minutes or
 # gigabytes (a decompression bomb), and keep every read linear and bounded.
-MAX_TEXT_CHARS = 8 * 1024 * 1024  # the text read from one file
+# The text read from one file (about 400,000 tokens): chunking and indexing it, under the
+# lock, take a second or two.
+MAX_TEXT_CHARS = 2 * 1024 * 1024
 MAX_ZIP_MEMBERS = 10_000  # entries in a docx/pptx archive
 # All the XML parts read from one docx/pptx: expat calls Python for each element, so
 # dense XML reads at 2-4 MiB a second (32 MiB: under 15 s at worst, outside the lock).
