@@ -288,6 +288,42 @@ def test_reading_a_file_does_not_hold_the_service_lock(
     assert record.status == "completed"
 
 
+def found_passages(sdk: openai.AzureOpenAI, file_id: str, question: str) -> list[str]:
+    """The passages a file_search run over a new store of this file finds."""
+    store = sdk.vector_stores.create(file_ids=[file_id])
+    assistant = sdk.beta.assistants.create(
+        model="gpt-4o",
+        tools=[{"type": "file_search"}],
+        tool_resources={"file_search": {"vector_store_ids": [store.id]}},
+    )
+    thread = sdk.beta.threads.create(messages=[{"role": "user", "content": question}])
+    run = sdk.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    include = ["step_details.tool_calls[*].file_search.results[*].content"]
+    steps = sdk.beta.threads.runs.steps.list(
+        run.id,
+        thread_id=thread.id,
+        order="asc",
+        include=include,  # type: ignore[list-item]
+    ).data
+    results = steps[0].step_details.tool_calls[0].file_search.results  # type: ignore[union-attr]
+    return [part.text for result in results for part in result.content]
+
+
+def test_a_file_read_again_under_the_lock_reads_the_same(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fake_assistants._apis.vector_stores import ingest
+
+    data = zipped({"word/document.xml": document(GOOD.decode())})
+    file_id = upload(sdk, "capital.docx", data)  # read now, before the lock
+    first = found_passages(sdk, file_id, "Capital of Norway?")
+    saved = fake.snapshot()
+    monkeypatch.setattr(ingest, "_TEXTS", ingest._Texts())  # nothing read is remembered
+    fake.restore(saved)
+    again = found_passages(sdk, file_id, "Capital of Norway?")  # read under the lock
+    assert first == again == [GOOD.decode()]
+
+
 # --- malformed HTML is read in one pass, as a browser shows it ---------------------------
 
 
