@@ -17,6 +17,7 @@ from typing import Any, overload
 from urllib.parse import SplitResult, parse_qsl, quote, urlsplit
 
 from ._apis import DIRECT_ROUTES, ROUTES, Handler
+from ._apis.vector_stores.ingest import prepare
 from ._context import Context
 from ._errors import (
     AccessDenied,
@@ -30,7 +31,7 @@ from ._errors import (
 from ._faults import Fault, Faults
 from ._hosts import resource_key
 from ._http import Dropped, Request, Response
-from ._limits import body_limit
+from ._limits import JOURNAL_BYTES, body_limit
 from ._options import JOURNAL_LIMIT, Clock, Options
 from ._replies import Replies, Reply
 from ._resource import Resource
@@ -79,11 +80,15 @@ class CallList(Sequence[Call]):
     """The journal: the calls in order, the newest `limit` of them; `.last` is the newest.
 
     A bound keeps a long-running fake (a demo server, a soak test) from keeping every
-    body it ever saw; `total` still counts every call.
+    body it ever saw: at most `limit` calls, and with a limit, calls whose request and
+    response bodies fit in `budget` bytes (the newest is always kept: 4,000 uploads of
+    256 KiB would be 1 GB). `total` still counts every call.
     """
 
-    def __init__(self, limit: int | None = None) -> None:
+    def __init__(self, limit: int | None = None, budget: int = JOURNAL_BYTES) -> None:
         self._calls: deque[Call] = deque(maxlen=limit)
+        self._budget = None if limit is None else budget
+        self._bytes = 0  # the bodies of the calls kept
         self.total = 0
 
     @property
@@ -91,11 +96,17 @@ class CallList(Sequence[Call]):
         return self._calls.maxlen
 
     def append(self, call: Call) -> None:
+        if len(self._calls) == self._calls.maxlen:  # the deque lets the oldest go
+            self._bytes -= _body_bytes(self._calls[0])
         self._calls.append(call)
+        self._bytes += _body_bytes(call)
         self.total += 1
+        while self._budget is not None and self._bytes > self._budget and len(self._calls) > 1:
+            self._bytes -= _body_bytes(self._calls.popleft())
 
     def clear(self) -> None:
         self._calls.clear()
+        self._bytes = 0
         self.total = 0
 
     @overload
@@ -130,6 +141,10 @@ class CallList(Sequence[Call]):
         if not self._calls:
             raise IndexError("no request has been served yet")
         return self._calls[-1]
+
+
+def _body_bytes(call: Call) -> int:
+    return len(call.request.body) + len(call.response.body)
 
 
 def seconds(value: Any) -> int:
@@ -201,6 +216,7 @@ class Service:
         A fault rule is picked first: a delay sleeps outside the lock (a real sleep),
         then the request is served; a status or drop rule answers in place of the
         service, which never sees the request."""
+        prepare(request.method, request.url, request.headers, request.body)  # see there
         with self.lock:
             if not self.faults:  # the common case: served in one pass under the lock
                 return self._answer(request, None)
@@ -321,6 +337,7 @@ class Service:
         The direct API (`fake.assistants.create(...)`) goes through here, so it runs the
         very checks a request runs. Wire errors are raised, not answered.
         """
+        prepare(method, path, headers or {}, body)  # outside the lock: see there
         with self.lock:
             match = direct_match(method, path)
             if match is None:

@@ -8,7 +8,7 @@ keep their key as a cursor, so paging on while deleting (a common clean-up loop)
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -85,6 +85,21 @@ class OrderedStore(Generic[T]):
         store._next = state.next
         for object_id, item in state.items:
             key = state.keys[object_id]
+            store._items[object_id] = item
+            store._ids_by_key[key] = object_id
+            store._keys.append(key)
+        store._keys.sort()
+        return store
+
+    def subset(self, kept: Mapping[str, T]) -> OrderedStore[T]:
+        """A store of `kept` (ids of items here, with their values as they are now), in
+        this store's order, which knows every id this one knows: a listing filtered by
+        status takes any id of the unfiltered one as a cursor, deleted ones too."""
+        store: OrderedStore[T] = OrderedStore()
+        store._key_of = self._key_of  # shared, read only: the subset lives for one page
+        store._next = self._next
+        for object_id, item in kept.items():
+            key = self._key_of[object_id]
             store._items[object_id] = item
             store._ids_by_key[key] = object_id
             store._keys.append(key)

@@ -105,8 +105,10 @@ def upload(ctx: Context) -> Any:
 
 def listing(ctx: Context) -> dict[str, Any]:
     purpose = ctx.query.get("purpose") or None
+    # A read makes nothing: a purpose no file has lists from an empty store, not kept.
+    listed = store(ctx) if purpose is None else ctx.resource.existing("files", "purpose", purpose)
     page = list_page(
-        store(ctx, purpose),
+        OrderedStore() if listed is None else listed,
         {key: value for key, value in ctx.query.items() if key != "before"},
         kind="file",
         check_id=lambda value, param: None,
@@ -131,11 +133,12 @@ def download(ctx: Context) -> Response:
 def delete(ctx: Context) -> dict[str, Any]:
     file_id = ctx.params["file_id"]
     record = find(ctx, file_id)
-    from .vector_stores import forget_file  # stores hold files: imported here, not on top
+    from .vector_stores import forget_file, ingest  # stores hold files: imported here
 
     for key in (None, record["purpose"]):
         store(ctx, key).remove(file_id)
     forget_file(ctx, file_id)
+    ingest.forget_text(record["filename"], content(record))
     return {"object": "file", "deleted": True, "id": file_id}
 
 

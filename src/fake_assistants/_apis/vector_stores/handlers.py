@@ -6,10 +6,10 @@ from typing import Any
 
 from ..._context import Context
 from ..._errors import ApiError
+from ..._http import Response
 from ..._ids import HEX
-from ..._listing import list_page
+from ..._listing import list_page, page_of, read_query
 from ..._resource import Record
-from ..._store import OrderedStore
 from ..._validation import Arr, Enum, Num, Obj, Str
 from .. import _shared, files
 from .._shared import CHUNKING_STRATEGY, METADATA
@@ -47,6 +47,7 @@ ADD_BATCH = Obj(
     required=("file_ids",),
 )
 FILTER = Enum(values=records.COUNTS)
+POLL_AFTER_MS = "1"  # what the SDK's poll helpers wait between polls (the service: unsent)
 
 
 def _check_files(ctx: Context, file_ids: list[str]) -> None:
@@ -125,10 +126,18 @@ def list_files(ctx: Context) -> dict[str, Any]:
     return _file_page(ctx, store_id, None)
 
 
-def retrieve_file(ctx: Context) -> Record:
+def retrieve_file(ctx: Context) -> Any:
     store_id = find(ctx, ctx.params["vector_store_id"])["id"]
     record = observe_file(ctx, find_file(ctx, store_id, ctx.params["file_id"]))
-    return records.render_file(ctx, record)
+    return _polled(records.render_file(ctx, record), record["status"] == "in_progress")
+
+
+def _polled(shown: Record, pending: bool) -> Any:
+    """An answer the SDK's poll helpers read: while ingestion is pending they wait as
+    long as `openai-poll-after-ms` says (1 s without it), so it is sent, as for runs."""
+    if not pending:
+        return shown
+    return Response.of_json(shown, headers=(("openai-poll-after-ms", POLL_AFTER_MS),))
 
 
 def delete_file(ctx: Context) -> dict[str, Any]:
@@ -141,25 +150,28 @@ def delete_file(ctx: Context) -> dict[str, Any]:
 
 
 def _file_page(ctx: Context, store_id: str, only: list[str] | None) -> dict[str, Any]:
-    """A page of the store's files (or a batch's), observed, with the `filter` query."""
+    """A page of the store's files (or a batch's), observed, with the `filter` query.
+    The query is checked first: a refused listing moves no ingestion on. Any id the
+    store knew is a cursor, whatever the filter and deleted or not."""
     wanted = ctx.query.get("filter") or None
     if wanted is not None:
         FILTER.check(wanted, "filter")
-    chosen: OrderedStore[Record] = OrderedStore()
-    for record in records.store_files(ctx, store_id):
-        if only is not None and record["id"] not in only:
-            continue
-        record = observe_file(ctx, record)
-        if wanted in (None, record["status"]):
-            chosen.add(record["id"], record["created_at"], record)
-    return list_page(
-        chosen,
+    members = records.store_files(ctx, store_id)
+    query = read_query(
+        members,
         ctx.query,
         kind="file",
         check_id=lambda value, param: None,
-        render=lambda record: records.render_file(ctx, record),
         missing=records.FileNotInStore,
     )
+    among = None if only is None else set(only)
+    chosen: dict[str, Record] = {}
+    for record in list(members):
+        if among is None or record["id"] in among:
+            record = observe_file(ctx, record)
+            if wanted in (None, record["status"]):
+                chosen[record["id"]] = record
+    return page_of(members.subset(chosen), query, lambda record: records.render_file(ctx, record))
 
 
 # --- file batches --------------------------------------------------------------------------
@@ -192,13 +204,14 @@ def _batch(ctx: Context) -> Record:
     return find_batch(ctx, store_id, ctx.params["batch_id"])
 
 
-def retrieve_batch(ctx: Context) -> Record:
+def retrieve_batch(ctx: Context) -> Any:
     batch = _batch(ctx)
     for file_id in batch["_file_ids"]:
         known = records.store_files(ctx, batch["vector_store_id"]).get(file_id)
         if known is not None:
             observe_file(ctx, known)
-    return records.render_batch(ctx, batch)
+    shown = records.render_batch(ctx, batch)
+    return _polled(shown, shown["file_counts"]["in_progress"] > 0)
 
 
 def cancel_batch(ctx: Context) -> Record:
