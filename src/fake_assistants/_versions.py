@@ -37,9 +37,22 @@ class ApiVersion:
         """tools[].file_search.max_num_results is accepted."""
         return self.at_least(JSON_SCHEMA_FROM)
 
+    @property
+    def cached_tokens(self) -> bool:
+        """`usage.prompt_token_details: {"cached_tokens": 0}` on runs and steps (as recorded:
+        BasicRunOperationsWork, StreamingRunWorks, StreamingToolCall)."""
+        return self.at_least(CACHED_TOKENS_FROM)
+
+    @property
+    def file_expires_at(self) -> bool:
+        """The upload answer carries `expires_at` (recorded: BasicFileSearchWorks)."""
+        return self.at_least(FILE_EXPIRES_AT_FROM)
+
 
 V2_FROM = "2024-05-01-preview"
 JSON_SCHEMA_FROM = "2025-01-01-preview"  # first seen there; 2024-12-01-preview was not read
+CACHED_TOKENS_FROM = "2025-03-01-preview"
+FILE_EXPIRES_AT_FROM = "2025-04-01-preview"  # absent on 2025-01-01-preview
 
 ASSISTANTS_VERSIONS: dict[str, ApiVersion] = {
     name: ApiVersion(name)

@@ -188,8 +188,12 @@ EMPTY_PARAMETERS: dict[str, Any] = {"type": "object", "properties": {}}
 def stored_tool(tool: dict[str, Any]) -> dict[str, Any]:
     """A tool as the service keeps it: v1's `retrieval` is v2's `file_search`; a function
     gets empty `parameters` and `strict: false` when not sent, keys in the captured order."""
-    if tool["type"] == "retrieval":
-        return {**tool, "type": "file_search"}
+    if tool["type"] in ("retrieval", "file_search"):
+        options = tool.get("file_search")
+        # As recorded (BasicFileSearchWorks): sent without options, echoed bare.
+        return (
+            {"type": "file_search", "file_search": options} if options else {"type": "file_search"}
+        )
     if tool["type"] == "function":
         return {"type": "function", "function": normal_function(tool["function"])}
     return tool
@@ -206,11 +210,8 @@ def normal_function(sent: dict[str, Any]) -> dict[str, Any]:
 
 def shown_tools(stored: list[dict[str, Any]], version: ApiVersion) -> list[dict[str, Any]]:
     """Stored (v2) tools as this version shows them: only what the version has."""
-    if version.generation == 1:
-        return [
-            {**tool, "type": "retrieval"} if tool["type"] == "file_search" else tool
-            for tool in stored
-        ]
+    if version.generation == 1:  # v1's retrieval tool has no options: it is shown bare
+        return [{"type": "retrieval"} if tool["type"] == "file_search" else tool for tool in stored]
     if not version.file_search_options and any("file_search" in tool for tool in stored):
         return [{"type": tool["type"]} if "file_search" in tool else tool for tool in stored]
     return stored

@@ -195,7 +195,16 @@ def render_run(record: Record, version: ApiVersion, event: bool = False) -> Reco
         shown["file_ids"] = []
     elif event and "code_interpreter" not in record["tool_resources"]:
         shown["tool_resources"] = {"code_interpreter": {"file_ids": []}, **record["tool_resources"]}
+    shown["usage"] = shown_usage(record["usage"], version)
     return shown
+
+
+def shown_usage(usage: dict[str, Any] | None, version: ApiVersion) -> dict[str, Any] | None:
+    """As recorded from 2025-03-01-preview on: cached prompt tokens (always none here)
+    are detailed; completion tokens never are on Azure."""
+    if usage is None or not version.cached_tokens:
+        return usage
+    return {**usage, "prompt_token_details": {"cached_tokens": 0}}
 
 
 def render_step(record: Record, version: ApiVersion, include_content: bool = False) -> Record:
@@ -206,4 +215,5 @@ def render_step(record: Record, version: ApiVersion, include_content: bool = Fal
     if details["type"] == "tool_calls" and not include_content:
         calls = [citations.without_content(call) for call in details["tool_calls"]]
         shown["step_details"] = {"type": "tool_calls", "tool_calls": calls}
+    shown["usage"] = shown_usage(shown["usage"], version)
     return shown
