@@ -25,6 +25,7 @@ from fake_assistants import mock
 DATA = Path(__file__).parent / "data" / "azure_recordings"
 SEQUENCES = sorted(DATA.glob("*.json"))
 REF = re.compile(r"@([A-Za-z][A-Za-z0-9_]*)")
+EMBEDDED = re.compile(r"\{@([A-Za-z][A-Za-z0-9_]*)\}")  # an id inside a text: "... '{@vs1}'."
 TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
     "int": (int,),
@@ -79,6 +80,9 @@ class Replay:
             self._typed(expected[1:-1], actual, where)
         elif isinstance(expected, str) and REF.fullmatch(expected):
             self._bound(expected[1:], actual, where)
+        elif isinstance(expected, str) and EMBEDDED.search(expected):
+            text = EMBEDDED.sub(lambda match: str(self.ids.get(match.group(1))), expected)
+            self.compare(text, actual, where)
         elif expected != actual or type(expected) is not type(actual):
             self.differ(where, f"expected {expected!r}, got {actual!r}")
 

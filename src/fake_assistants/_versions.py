@@ -48,10 +48,17 @@ class ApiVersion:
         """The upload answer carries `expires_at` (recorded: BasicFileSearchWorks)."""
         return self.at_least(FILE_EXPIRES_AT_FROM)
 
+    @property
+    def modified_message_file_ids(self) -> bool:
+        """Modify message answers v1's `"file_ids": []` in place of `attachments` (as
+        recorded: BasicMessageOperationsWork on 2025-01-01, 2025-03-01 and 2025-04-01)."""
+        return self.at_least(MODIFIED_MESSAGE_FILE_IDS_FROM)
+
 
 V2_FROM = "2024-05-01-preview"
 JSON_SCHEMA_FROM = "2025-01-01-preview"  # first seen there; 2024-12-01-preview was not read
 CACHED_TOKENS_FROM = "2025-03-01-preview"
+MODIFIED_MESSAGE_FILE_IDS_FROM = "2025-01-01-preview"  # 2024 versions' answer not recorded
 FILE_EXPIRES_AT_FROM = "2025-04-01-preview"  # absent on 2025-01-01-preview
 
 ASSISTANTS_VERSIONS: dict[str, ApiVersion] = {

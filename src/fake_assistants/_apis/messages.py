@@ -225,7 +225,15 @@ def modify(ctx: Context) -> Record:
     if "metadata" in body:
         updated["metadata"] = body["metadata"] or {}
     save(ctx, updated)
-    return render(updated, ctx.version)
+    shown = render(updated, ctx.version)
+    if not ctx.version.modified_message_file_ids:
+        return shown
+    # As recorded, this answer alone shows v1's `file_ids` (empty) where `attachments` were;
+    # the message keeps its attachments (retrieve and list show them).
+    return {
+        ("file_ids" if key == "attachments" else key): [] if key == "attachments" else value
+        for key, value in shown.items()
+    }
 
 
 def delete(ctx: Context) -> dict[str, Any]:
