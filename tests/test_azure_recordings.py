@@ -26,6 +26,7 @@ DATA = Path(__file__).parent / "data" / "azure_recordings"
 SEQUENCES = sorted(DATA.glob("*.json"))
 REF = re.compile(r"@([A-Za-z][A-Za-z0-9_]*)")
 EMBEDDED = re.compile(r"\{@([A-Za-z][A-Za-z0-9_]*)\}")  # an id inside a text: "... '{@vs1}'."
+AUTH = {"api-key": API_KEY}
 TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
     "int": (int,),
@@ -197,7 +198,9 @@ def test_every_sequence_names_its_source() -> None:
 def test_recorded_sequence_replays(path: Path) -> None:
     sequence = json.loads(path.read_text())
     replay = Replay()
-    with mock(**sequence.get("options", {})), httpx.Client(headers={"api-key": API_KEY}) as http:
+    with mock(**sequence.get("options", {})) as fake, httpx.Client(headers=AUTH) as http:
+        for reply in sequence.get("replies", []):  # what the recorded model answered, scripted
+            fake.add_reply(**reply)
         for index, exchange in enumerate(sequence["exchanges"]):
             where = f"#{index} {exchange['method']} {exchange['path']}"
             response = send(http, replay, exchange)

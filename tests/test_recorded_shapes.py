@@ -254,3 +254,27 @@ def test_an_unknown_vector_store_names_its_param(fake: FakeAssistants) -> None:
         "param": "vector_store_id",
         "code": None,
     }
+
+
+# --- threads -------------------------------------------------------------------------------
+
+
+def test_a_thread_retrieve_shows_azure_ai_search_on_2025_04(fake: FakeAssistants) -> None:
+    threads = sdk().beta.threads.with_raw_response
+    created = wire(threads.create(metadata={"k": "v"}))
+    retrieved = wire(threads.retrieve(created["id"]))
+    modified = wire(threads.update(created["id"], metadata={"k": "w"}))
+
+    assert created["tool_resources"] == modified["tool_resources"] == {}
+    assert retrieved["tool_resources"] == {
+        "code_interpreter": {"file_ids": []},
+        "azure_ai_search": {"indexes": []},
+    }
+
+
+def test_a_thread_retrieve_has_no_azure_ai_search_on_2024_10(fake: FakeAssistants) -> None:
+    threads = sdk("2024-10-01-preview").beta.threads
+    created = threads.create()
+
+    shown = wire(threads.with_raw_response.retrieve(created.id))
+    assert shown["tool_resources"] == {"code_interpreter": {"file_ids": []}}

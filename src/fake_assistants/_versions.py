@@ -54,12 +54,20 @@ class ApiVersion:
         recorded: BasicMessageOperationsWork on 2025-01-01, 2025-03-01 and 2025-04-01)."""
         return self.at_least(MODIFIED_MESSAGE_FILE_IDS_FROM)
 
+    @property
+    def thread_search_indexes(self) -> bool:
+        """A thread retrieve shows `azure_ai_search: {"indexes": []}` after the code
+        interpreter's entry (recorded: BasicThreadOperationsWork on 2025-04-01-preview, not
+        on 2024-10-01-preview; `thread.created` on 2025-01-01-preview has none)."""
+        return self.at_least(THREAD_SEARCH_INDEXES_FROM)
+
 
 V2_FROM = "2024-05-01-preview"
 JSON_SCHEMA_FROM = "2025-01-01-preview"  # first seen there; 2024-12-01-preview was not read
 CACHED_TOKENS_FROM = "2025-03-01-preview"
 MODIFIED_MESSAGE_FILE_IDS_FROM = "2025-01-01-preview"  # 2024 versions' answer not recorded
 FILE_EXPIRES_AT_FROM = "2025-04-01-preview"  # absent on 2025-01-01-preview
+THREAD_SEARCH_INDEXES_FROM = "2025-04-01-preview"  # 2025-01 and 2025-03 reads not recorded
 
 ASSISTANTS_VERSIONS: dict[str, ApiVersion] = {
     name: ApiVersion(name)
