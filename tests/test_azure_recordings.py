@@ -202,10 +202,8 @@ def test_recorded_sequence_replays(path: Path) -> None:
         for reply in sequence.get("replies", []):  # what the recorded model answered, scripted
             fake.add_reply(**reply)
         for index, exchange in enumerate(sequence["exchanges"]):
+            if "skip" in exchange:  # not sent: its reason is written with it
+                continue
             where = f"#{index} {exchange['method']} {exchange['path']}"
-            response = send(http, replay, exchange)
-            if "skip" not in exchange:
-                check(replay, exchange, response, where)
-            elif exchange.get("bind"):
-                replay.compare(exchange["bind"], response.json(), where)
+            check(replay, exchange, send(http, replay, exchange), where)
     assert not replay.differences, "\n".join(replay.differences)

@@ -278,3 +278,33 @@ def test_a_thread_retrieve_has_no_azure_ai_search_on_2024_10(fake: FakeAssistant
 
     shown = wire(threads.with_raw_response.retrieve(created.id))
     assert shown["tool_resources"] == {"code_interpreter": {"file_ids": []}}
+
+
+# --- file_search options by api-version ------------------------------------------------------
+
+
+def test_max_num_results_is_checked_from_2024_07(fake: FakeAssistants) -> None:
+    tools: Any = [{"type": "file_search", "file_search": {"max_num_results": 0}}]
+    with pytest.raises(openai.BadRequestError) as caught:
+        sdk("2024-07-01-preview").beta.assistants.create(model="gpt-4o", tools=tools)
+
+    assert caught.value.body == {
+        "message": (
+            "Invalid 'tools[0].file_search.max_num_results': integer below minimum value. "
+            "Expected a value >= 1, but got 0 instead."
+        ),
+        "type": "invalid_request_error",
+        "param": "tools[0].file_search.max_num_results",
+        "code": "integer_below_min_value",
+    }
+
+
+def test_max_num_results_is_kept_on_2024_07_without_ranking_options(
+    fake: FakeAssistants,
+) -> None:
+    options = {"max_num_results": 5, "ranking_options": {"score_threshold": 0.5}}
+    tools: Any = [{"type": "file_search", "file_search": options}]
+    created = sdk().beta.assistants.create(model="gpt-4o", tools=tools)
+
+    shown = wire(sdk("2024-07-01-preview").beta.assistants.with_raw_response.retrieve(created.id))
+    assert shown["tools"] == [{"type": "file_search", "file_search": {"max_num_results": 5}}]

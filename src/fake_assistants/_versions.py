@@ -33,8 +33,14 @@ class ApiVersion:
         return self.at_least(JSON_SCHEMA_FROM)
 
     @property
+    def file_search_max_results(self) -> bool:
+        """tools[].file_search.max_num_results is accepted (recorded on 2024-07-01-preview:
+        AzureFileSearchSyncTest.fileSearchWithMaxNumberResult checks its minimum)."""
+        return self.at_least(FILE_SEARCH_MAX_RESULTS_FROM)
+
+    @property
     def file_search_options(self) -> bool:
-        """tools[].file_search.max_num_results is accepted."""
+        """tools[].file_search.ranking_options is accepted too."""
         return self.at_least(JSON_SCHEMA_FROM)
 
     @property
@@ -63,6 +69,7 @@ class ApiVersion:
 
 
 V2_FROM = "2024-05-01-preview"
+FILE_SEARCH_MAX_RESULTS_FROM = "2024-07-01-preview"
 JSON_SCHEMA_FROM = "2025-01-01-preview"  # first seen there; 2024-12-01-preview was not read
 CACHED_TOKENS_FROM = "2025-03-01-preview"
 MODIFIED_MESSAGE_FILE_IDS_FROM = "2025-01-01-preview"  # 2024 versions' answer not recorded
