@@ -190,7 +190,11 @@ def test_every_sequence_names_its_source() -> None:
         sequence = json.loads(path.read_text())
         assert set(sequence["source"]) == {"repo", "path", "commit"}, path.name
         for exchange in sequence["exchanges"]:
-            reasons = [exchange.get("skip"), *exchange.get("excluded", {}).values()]
+            reasons = [
+                exchange.get("skip"),
+                exchange.get("notes"),
+                *exchange.get("excluded", {}).values(),
+            ]
             assert all(reason is None or reason.strip() for reason in reasons), path.name
 
 
