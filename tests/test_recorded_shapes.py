@@ -308,3 +308,52 @@ def test_max_num_results_is_kept_on_2024_07_without_ranking_options(
 
     shown = wire(sdk("2024-07-01-preview").beta.assistants.with_raw_response.retrieve(created.id))
     assert shown["tools"] == [{"type": "file_search", "file_search": {"max_num_results": 5}}]
+
+
+# --- v1 (2024-02-15-preview) -------------------------------------------------------------
+
+V1 = "2024-02-15-preview"
+
+
+def test_a_v1_message_has_the_recorded_key_order(fake: FakeAssistants) -> None:
+    threads = sdk(V1).beta.threads
+    thread = threads.create()
+    raw = threads.messages.with_raw_response.create(thread.id, role="user", content="Hi")
+
+    assert list(wire(raw)) == [
+        "id", "object", "created_at", "thread_id", "role", "content", "file_ids",
+        "assistant_id", "run_id", "metadata",
+    ]  # fmt: skip
+
+
+def test_a_v1_run_has_the_recorded_keys_only(fake: FakeAssistants) -> None:
+    api = sdk(V1)
+    assistant = api.beta.assistants.create(model="gpt-4o")
+    thread = api.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
+    created = wire(
+        api.beta.threads.runs.with_raw_response.create(thread.id, assistant_id=assistant.id)
+    )
+    done = api.beta.threads.runs.poll(created["id"], thread_id=thread.id, poll_interval_ms=0)
+
+    assert list(created) == [
+        "id", "object", "created_at", "assistant_id", "thread_id", "status", "started_at",
+        "expires_at", "cancelled_at", "failed_at", "completed_at", "last_error", "model",
+        "instructions", "tools", "file_ids", "metadata",
+    ]  # fmt: skip
+    assert done.status == "completed"
+
+
+def test_a_v1_run_shows_required_action_while_it_has_one(fake: FakeAssistants) -> None:
+    api = sdk(V1)
+    tool: Any = {"type": "function", "function": {"name": "get_weather"}}
+    assistant = api.beta.assistants.create(model="gpt-4o", tools=[tool])
+    thread = api.beta.threads.create(messages=[{"role": "user", "content": "Weather?"}])
+    fake.add_reply(tool_calls=[{"name": "get_weather", "arguments": "{}"}])
+    run = api.beta.threads.runs.create_and_poll(
+        thread_id=thread.id, assistant_id=assistant.id, poll_interval_ms=0
+    )
+
+    shown = wire(api.beta.threads.runs.with_raw_response.retrieve(run.id, thread_id=thread.id))
+    assert shown["status"] == "requires_action"
+    assert list(shown)[11:13] == ["required_action", "last_error"]
+    assert shown["required_action"]["type"] == "submit_tool_outputs"

@@ -211,13 +211,18 @@ def normal_function(sent: dict[str, Any]) -> dict[str, Any]:
 
 def shown_tools(stored: list[dict[str, Any]], version: ApiVersion) -> list[dict[str, Any]]:
     """Stored (v2) tools as this version shows them: only what the version has."""
-    if version.generation == 1:  # v1's retrieval tool has no options: it is shown bare
-        return [{"type": "retrieval"} if tool["type"] == "file_search" else tool for tool in stored]
+    if version.generation == 1:
+        return [_v1_tool(tool) for tool in stored]
     if not version.file_search_options and any("file_search" in tool for tool in stored):
         return [
             _search_tool_of(tool, version) if "file_search" in tool else tool for tool in stored
         ]
     return stored
+
+
+def _v1_tool(tool: dict[str, Any]) -> dict[str, Any]:
+    """v1's `retrieval` tool has no options: it is shown bare, so it posts back."""
+    return {"type": "retrieval"} if tool["type"] == "file_search" else tool
 
 
 def _search_tool_of(tool: dict[str, Any], version: ApiVersion) -> dict[str, Any]:
