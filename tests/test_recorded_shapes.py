@@ -357,3 +357,35 @@ def test_a_v1_run_shows_required_action_while_it_has_one(fake: FakeAssistants) -
     assert shown["status"] == "requires_action"
     assert list(shown)[11:13] == ["required_action", "last_error"]
     assert shown["required_action"]["type"] == "submit_tool_outputs"
+
+
+@pytest.mark.parametrize(
+    ("version", "param"), [("2024-07-01-preview", None), (LATEST, "vector_store_id")]
+)
+def test_an_id_that_is_no_store_is_not_found(
+    fake: FakeAssistants, version: str, param: str | None
+) -> None:
+    stores = vector_stores(sdk(version))
+    file_id = upload(sdk(version))
+
+    with pytest.raises(openai.NotFoundError) as caught:
+        stores.files.delete("vs_x", vector_store_id=file_id)
+
+    assert caught.value.body == {
+        "message": f"No vector store found with id '{file_id}'.",
+        "type": "invalid_request_error",
+        "param": param,
+        "code": None,
+    }
+
+
+def test_a_store_file_shows_its_chunking_strategy_on_2024_07(fake: FakeAssistants) -> None:
+    api = sdk("2024-07-01-preview")
+    stores = vector_stores(api)
+    store = stores.create()
+    raw = stores.files.with_raw_response.create(vector_store_id=store.id, file_id=upload(api))
+
+    assert wire(raw)["chunking_strategy"] == {
+        "type": "static",
+        "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400},
+    }

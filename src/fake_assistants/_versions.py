@@ -67,6 +67,12 @@ class ApiVersion:
         on 2024-10-01-preview; `thread.created` on 2025-01-01-preview has none)."""
         return self.at_least(THREAD_SEARCH_INDEXES_FROM)
 
+    @property
+    def store_not_found_param(self) -> bool:
+        """An unknown vector store's 404 names `param: "vector_store_id"` (recorded on
+        2025-04-01-preview; `null` on 2024-07-01-preview: CanAssociateFiles)."""
+        return self.at_least(STORE_NOT_FOUND_PARAM_FROM)
+
 
 V2_FROM = "2024-05-01-preview"
 FILE_SEARCH_MAX_RESULTS_FROM = "2024-07-01-preview"
@@ -75,6 +81,7 @@ CACHED_TOKENS_FROM = "2025-03-01-preview"
 MODIFIED_MESSAGE_FILE_IDS_FROM = "2025-01-01-preview"  # 2024 versions' answer not recorded
 FILE_EXPIRES_AT_FROM = "2025-04-01-preview"  # absent on 2025-01-01-preview
 THREAD_SEARCH_INDEXES_FROM = "2025-04-01-preview"  # 2025-01 and 2025-03 reads not recorded
+STORE_NOT_FOUND_PARAM_FROM = "2025-04-01-preview"  # 2024-10 to 2025-03 not recorded
 
 ASSISTANTS_VERSIONS: dict[str, ApiVersion] = {
     name: ApiVersion(name)

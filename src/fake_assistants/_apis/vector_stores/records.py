@@ -27,12 +27,10 @@ class FileNotInStore(ApiError):
 
 
 class StoreNotFound(ApiError):
-    """As recorded on Azure (CanCreateGetAndDeleteVectorStores): the param is named."""
-
     status = 404
 
-    def __init__(self, store_id: str) -> None:
-        super().__init__(f"No {KIND} found with id '{store_id}'.", "vector_store_id")
+    def __init__(self, store_id: str, param: str | None) -> None:
+        super().__init__(f"No {KIND} found with id '{store_id}'.", param)
 
 
 class StoreExpired(ApiError):
@@ -53,10 +51,12 @@ def batches(ctx: Context, store_id: str) -> OrderedStore[Record]:
 
 
 def find(ctx: Context, store_id: str) -> Record:
-    _shared.check_id(store_id, "vector_store_id", PREFIX)
+    """The store, or 404 whatever the id looks like (recorded: an `assistant-` id is
+    not found, not refused for its prefix; the param is named from 2025-04-01-preview)."""
     record = stores(ctx).get(store_id)
     if record is None:
-        raise StoreNotFound(store_id)
+        param = "vector_store_id" if ctx.version.store_not_found_param else None
+        raise StoreNotFound(store_id, param)
     return record
 
 
@@ -246,7 +246,7 @@ def render_file(ctx: Context, record: Record) -> Record:
     return shown
 
 
-CHUNKING_FROM = "2024-10-01-preview"  # chunking_strategy first seen in that spec
+CHUNKING_FROM = "2024-07-01-preview"  # recorded there (CanAssociateFiles)
 
 
 def render_batch(ctx: Context, record: Record) -> Record:
