@@ -467,7 +467,7 @@ CASES: list[Case] = [
         wrong_type("tools[0].function.parameters", "an object", "an array"),
         tools=fn(name="f", parameters=[]),
     ),
-    # --- file_search options (2025-01-01-preview on): max_num_results 1..50 -----------------
+    # --- file_search options: max_num_results 1..50 (2024-07-01-preview on) ---------------
     ok(
         "max-num-results-1-50",
         "create",
@@ -492,7 +492,7 @@ CASES: list[Case] = [
         tools=[{"type": "file_search", "file_search": {"max_num_results": 0}}],
     ),
     bad(
-        "max-num-results-before-2025",
+        "max-num-results-on-2024-05",
         "create",
         unknown("tools[0].file_search"),
         tools=[{"type": "file_search", "file_search": {"max_num_results": 5}}],

@@ -106,7 +106,9 @@ def test_modify_list_delete(fake: FakeAssistants, sdk: openai.AzureOpenAI) -> No
     assert (deleted.id, deleted.deleted, deleted.object) == (first.id, True, "vector_store.deleted")
     with pytest.raises(openai.NotFoundError) as caught:
         sdk.vector_stores.retrieve(first.id)
-    assert caught.value.body == refusal(f"No vector store found with id '{first.id}'.")
+    # param as recorded on Azure (CanCreateGetAndDeleteVectorStores, 2025-04-01-preview)
+    message = f"No vector store found with id '{first.id}'."
+    assert caught.value.body == refusal(message, "vector_store_id")
 
 
 def test_refusals_store_nothing(fake: FakeAssistants, sdk: openai.AzureOpenAI) -> None:
@@ -231,7 +233,8 @@ def test_tool_resources_must_name_real_files_and_stores(
             ]
         )
     assert no_file.value.body == refusal("No such File object: assistant-x", "id")
-    assert no_store.value.body == refusal("No vector store found with id 'vs_missing'.")
+    no_store_message = "No vector store found with id 'vs_missing'."
+    assert no_store.value.body == refusal(no_store_message, "vector_store_id")
     assert no_attachment.value.body == refusal("No such File object: assistant-y", "id")
     assert sdk.beta.assistants.list().data == [] and fake.threads.list() == []
 

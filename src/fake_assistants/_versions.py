@@ -33,13 +33,55 @@ class ApiVersion:
         return self.at_least(JSON_SCHEMA_FROM)
 
     @property
+    def file_search_max_results(self) -> bool:
+        """tools[].file_search.max_num_results is accepted (recorded on 2024-07-01-preview:
+        AzureFileSearchSyncTest.fileSearchWithMaxNumberResult checks its minimum)."""
+        return self.at_least(FILE_SEARCH_MAX_RESULTS_FROM)
+
+    @property
     def file_search_options(self) -> bool:
-        """tools[].file_search.max_num_results is accepted."""
+        """tools[].file_search.ranking_options is accepted too."""
         return self.at_least(JSON_SCHEMA_FROM)
+
+    @property
+    def cached_tokens(self) -> bool:
+        """`usage.prompt_token_details: {"cached_tokens": 0}` on runs and steps (as recorded:
+        BasicRunOperationsWork, StreamingRunWorks, StreamingToolCall)."""
+        return self.at_least(CACHED_TOKENS_FROM)
+
+    @property
+    def file_expires_at(self) -> bool:
+        """The upload answer carries `expires_at` (recorded: BasicFileSearchWorks)."""
+        return self.at_least(FILE_EXPIRES_AT_FROM)
+
+    @property
+    def modified_message_file_ids(self) -> bool:
+        """Modify message answers v1's `"file_ids": []` in place of `attachments` (as
+        recorded: BasicMessageOperationsWork on 2025-01-01, 2025-03-01 and 2025-04-01)."""
+        return self.at_least(MODIFIED_MESSAGE_FILE_IDS_FROM)
+
+    @property
+    def thread_search_indexes(self) -> bool:
+        """A thread retrieve shows `azure_ai_search: {"indexes": []}` after the code
+        interpreter's entry (recorded: BasicThreadOperationsWork on 2025-04-01-preview, not
+        on 2024-10-01-preview; `thread.created` on 2025-01-01-preview has none)."""
+        return self.at_least(THREAD_SEARCH_INDEXES_FROM)
+
+    @property
+    def store_not_found_param(self) -> bool:
+        """An unknown vector store's 404 names `param: "vector_store_id"` (recorded on
+        2025-04-01-preview; `null` on 2024-07-01-preview: CanAssociateFiles)."""
+        return self.at_least(STORE_NOT_FOUND_PARAM_FROM)
 
 
 V2_FROM = "2024-05-01-preview"
+FILE_SEARCH_MAX_RESULTS_FROM = "2024-07-01-preview"
 JSON_SCHEMA_FROM = "2025-01-01-preview"  # first seen there; 2024-12-01-preview was not read
+CACHED_TOKENS_FROM = "2025-03-01-preview"
+MODIFIED_MESSAGE_FILE_IDS_FROM = "2025-01-01-preview"  # 2024 versions' answer not recorded
+FILE_EXPIRES_AT_FROM = "2025-04-01-preview"  # absent on 2025-01-01-preview
+THREAD_SEARCH_INDEXES_FROM = "2025-04-01-preview"  # 2025-01 and 2025-03 reads not recorded
+STORE_NOT_FOUND_PARAM_FROM = "2025-04-01-preview"  # 2024-10 to 2025-03 not recorded
 
 ASSISTANTS_VERSIONS: dict[str, ApiVersion] = {
     name: ApiVersion(name)

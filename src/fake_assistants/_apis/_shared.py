@@ -161,17 +161,18 @@ def with_tool_defaults(resources: dict[str, Any], tools: list[dict[str, Any]]) -
 def tools(version: ApiVersion, max_items: int) -> Arr:
     """The `tools` array of this api-version."""
     file_search: dict[str, Node] = {"type": TYPE}
+    options: dict[str, Node] = {}
+    if version.file_search_max_results:
+        options["max_num_results"] = Num(minimum=1, maximum=50, integer=True)
     if version.file_search_options:
-        options = {
-            "max_num_results": Num(minimum=1, maximum=50, integer=True),
-            "ranking_options": Obj(
-                fields={
-                    "ranker": Enum(values=("auto", "default_2024_08_21")),
-                    "score_threshold": Num(minimum=0, maximum=1),
-                },
-                required=("score_threshold",),
-            ),
-        }
+        options["ranking_options"] = Obj(
+            fields={
+                "ranker": Enum(values=("auto", "default_2024_08_21")),
+                "score_threshold": Num(minimum=0, maximum=1),
+            },
+            required=("score_threshold",),
+        )
+    if options:
         file_search["file_search"] = Obj(fields=options)
     search_tool = "file_search" if version.generation == 2 else "retrieval"
     variants = {
@@ -188,8 +189,12 @@ EMPTY_PARAMETERS: dict[str, Any] = {"type": "object", "properties": {}}
 def stored_tool(tool: dict[str, Any]) -> dict[str, Any]:
     """A tool as the service keeps it: v1's `retrieval` is v2's `file_search`; a function
     gets empty `parameters` and `strict: false` when not sent, keys in the captured order."""
-    if tool["type"] == "retrieval":
-        return {**tool, "type": "file_search"}
+    if tool["type"] in ("retrieval", "file_search"):
+        options = tool.get("file_search")
+        # As recorded (BasicFileSearchWorks): sent without options, echoed bare.
+        return (
+            {"type": "file_search", "file_search": options} if options else {"type": "file_search"}
+        )
     if tool["type"] == "function":
         return {"type": "function", "function": normal_function(tool["function"])}
     return tool
@@ -207,13 +212,25 @@ def normal_function(sent: dict[str, Any]) -> dict[str, Any]:
 def shown_tools(stored: list[dict[str, Any]], version: ApiVersion) -> list[dict[str, Any]]:
     """Stored (v2) tools as this version shows them: only what the version has."""
     if version.generation == 1:
-        return [
-            {**tool, "type": "retrieval"} if tool["type"] == "file_search" else tool
-            for tool in stored
-        ]
+        return [_v1_tool(tool) for tool in stored]
     if not version.file_search_options and any("file_search" in tool for tool in stored):
-        return [{"type": tool["type"]} if "file_search" in tool else tool for tool in stored]
+        return [
+            _search_tool_of(tool, version) if "file_search" in tool else tool for tool in stored
+        ]
     return stored
+
+
+def _v1_tool(tool: dict[str, Any]) -> dict[str, Any]:
+    """v1's `retrieval` tool has no options: it is shown bare, so it posts back."""
+    return {"type": "retrieval"} if tool["type"] == "file_search" else tool
+
+
+def _search_tool_of(tool: dict[str, Any], version: ApiVersion) -> dict[str, Any]:
+    """A file_search tool with only the options this version has (bare if none)."""
+    kept = {}
+    if version.file_search_max_results and "max_num_results" in tool["file_search"]:
+        kept["max_num_results"] = tool["file_search"]["max_num_results"]
+    return {"type": "file_search", "file_search": kept} if kept else {"type": "file_search"}
 
 
 # --- response formats ----------------------------------------------------------------------

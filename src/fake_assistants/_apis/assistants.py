@@ -74,12 +74,12 @@ def create(ctx: Context) -> Record:
         "model": body["model"],
         "instructions": None,
         "tools": [],
-        "tool_resources": {},
-        "metadata": {},
         "top_p": 1.0,
         "temperature": 1.0,
+        "tool_resources": {},
+        "metadata": {},
         "response_format": "auto",
-    }
+    }  # the captured key order (BasicAssistantOperationsWork, 2024-08 to 2025-04)
     _apply(ctx, record, body)
     store(ctx).add(record["id"], now, record)
     return render(record, ctx.version)
@@ -166,6 +166,9 @@ def _apply(ctx: Context, record: Record, body: dict[str, Any]) -> None:
 # --- rendering -----------------------------------------------------------------------------
 
 _V1_KEYS = ("id", "object", "created_at", "name", "description", "model", "instructions")
+V2_KEYS = (
+    *_V1_KEYS, "tools", "top_p", "temperature", "tool_resources", "metadata", "response_format"
+)  # fmt: skip
 
 
 def render(record: Record, version: ApiVersion) -> Record:
@@ -179,7 +182,7 @@ def render(record: Record, version: ApiVersion) -> Record:
             tools=tools, file_ids=list(code.get("file_ids", [])), metadata=record["metadata"]
         )
         return shown
-    response_format = _shared.shown_format(record["response_format"], version)
-    if tools is record["tools"] and response_format is record["response_format"]:
-        return record
-    return {**record, "tools": tools, "response_format": response_format}
+    shown = {key: record[key] for key in V2_KEYS}  # in this order whatever a snapshot held
+    shown["tools"] = tools
+    shown["response_format"] = _shared.shown_format(record["response_format"], version)
+    return shown

@@ -97,6 +97,8 @@ def upload(ctx: Context) -> Any:
         raise BodyTooLarge(MAX_FILE_BYTES)
     record = add(ctx, purpose, upload.filename or "file", upload.data)
     shown = render(record)
+    if ctx.version.file_expires_at and purpose not in NATIVE:  # as recorded, on upload only
+        shown = _with_expires_at(shown)
     if purpose in NATIVE:
         location = f"https://{ctx.resource.host}/openai/files/{record['id']}?api-version={ctx.version.name}"
         return Response.of_json(shown, status=201, headers=(("location", location),))
@@ -161,6 +163,16 @@ ROUTES = [
 # --- rendering -----------------------------------------------------------------------------
 
 _NATIVE_KEYS = ("status", "bytes", "purpose", "filename", "id", "created_at", "object")
+
+
+def _with_expires_at(shown: Record) -> Record:
+    keys = list(shown)
+    at = keys.index("created_at") + 1
+    return (
+        {key: shown[key] for key in keys[:at]}
+        | {"expires_at": None}
+        | {key: shown[key] for key in keys[at:]}
+    )
 
 
 def render(record: Record) -> Record:

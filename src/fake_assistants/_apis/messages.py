@@ -225,7 +225,15 @@ def modify(ctx: Context) -> Record:
     if "metadata" in body:
         updated["metadata"] = body["metadata"] or {}
     save(ctx, updated)
-    return render(updated, ctx.version)
+    shown = render(updated, ctx.version)
+    if not ctx.version.modified_message_file_ids:
+        return shown
+    # As recorded, this answer alone shows v1's `file_ids` (empty) where `attachments` were;
+    # the message keeps its attachments (retrieve and list show them).
+    return {
+        ("file_ids" if key == "attachments" else key): [] if key == "attachments" else value
+        for key, value in shown.items()
+    }
 
 
 def delete(ctx: Context) -> dict[str, Any]:
@@ -261,7 +269,13 @@ _rest_values = itemgetter(*_REST_KEYS)  # in C: every message shown pays for thi
 def render(record: Record, version: ApiVersion) -> Record:
     """The message as REST shows it: without the status keys only stream events carry."""
     shown = dict(zip(_REST_KEYS, _rest_values(record), strict=True))
-    if version.generation == 1:
-        shown["file_ids"] = [item["file_id"] for item in shown.pop("attachments")]
-        shown["metadata"] = shown.pop("metadata")
+    if version.generation == 1:  # v1's own key order (recorded: CanCreateAndModifyMessages)
+        file_ids = [item["file_id"] for item in shown["attachments"]]
+        return {**{key: shown[key] for key in _V1_HEAD}, "file_ids": file_ids} | {
+            key: shown[key] for key in _V1_TAIL
+        }
     return shown
+
+
+_V1_HEAD = ("id", "object", "created_at", "thread_id", "role", "content")
+_V1_TAIL = ("assistant_id", "run_id", "metadata")

@@ -72,7 +72,13 @@ def create(ctx: Context) -> Record:
 
 
 def retrieve(ctx: Context) -> Record:
-    return render(find(ctx, ctx.params[PARAM]), ctx.version, read=True)
+    shown = render(find(ctx, ctx.params[PARAM]), ctx.version, read=True)
+    if not ctx.version.thread_search_indexes:
+        return shown
+    # As recorded, a retrieve (only: no capture of other reads) shows Azure AI Search too.
+    resources = {**shown["tool_resources"]}
+    resources.setdefault("azure_ai_search", {"indexes": []})
+    return {**shown, "tool_resources": resources}
 
 
 def modify(ctx: Context) -> Record:

@@ -191,11 +191,35 @@ def render_run(record: Record, version: ApiVersion, event: bool = False) -> Reco
     if not has_parallel_tool_calls(version):
         del shown["parallel_tool_calls"]
     if version.generation == 1:
-        del shown["tool_resources"]
-        shown["file_ids"] = []
-    elif event and "code_interpreter" not in record["tool_resources"]:
+        return _v1_run(shown)
+    if event and "code_interpreter" not in record["tool_resources"]:
         shown["tool_resources"] = {"code_interpreter": {"file_ids": []}, **record["tool_resources"]}
+    shown["usage"] = shown_usage(record["usage"], version)
     return shown
+
+
+V1_RUN_KEYS = (
+    "id", "object", "created_at", "assistant_id", "thread_id", "status", "started_at",
+    "expires_at", "cancelled_at", "failed_at", "completed_at", "required_action",
+    "last_error", "model", "instructions", "tools",
+)  # fmt: skip  # as recorded on 2024-02-15-preview (JS and .NET Assistants recordings)
+
+
+def _v1_run(shown: Record) -> Record:
+    """v1's run: no v2 settings; `required_action` only while there is one (the
+    recordings show none while null)."""
+    run = {key: shown[key] for key in V1_RUN_KEYS}
+    if run["required_action"] is None:
+        del run["required_action"]
+    return {**run, "file_ids": [], "metadata": shown["metadata"]}
+
+
+def shown_usage(usage: dict[str, Any] | None, version: ApiVersion) -> dict[str, Any] | None:
+    """As recorded from 2025-03-01-preview on: cached prompt tokens (always none here)
+    are detailed; completion tokens never are on Azure."""
+    if usage is None or not version.cached_tokens:
+        return usage
+    return {**usage, "prompt_token_details": {"cached_tokens": 0}}
 
 
 def render_step(record: Record, version: ApiVersion, include_content: bool = False) -> Record:
@@ -206,4 +230,5 @@ def render_step(record: Record, version: ApiVersion, include_content: bool = Fal
     if details["type"] == "tool_calls" and not include_content:
         calls = [citations.without_content(call) for call in details["tool_calls"]]
         shown["step_details"] = {"type": "tool_calls", "tool_calls": calls}
+    shown["usage"] = shown_usage(shown["usage"], version)
     return shown

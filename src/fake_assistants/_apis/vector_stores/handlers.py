@@ -231,7 +231,8 @@ def cancel_batch(ctx: Context) -> Record:
 
 def list_batch_files(ctx: Context) -> dict[str, Any]:
     batch = _batch(ctx)
-    return _file_page(ctx, batch["vector_store_id"], batch["_file_ids"])
+    page = _file_page(ctx, batch["vector_store_id"], batch["_file_ids"])
+    return {**page, "data": [records.render_batch_file(shown) for shown in page["data"]]}
 
 
 STORE = "/openai/vector_stores/{vector_store_id}"

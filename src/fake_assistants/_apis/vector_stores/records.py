@@ -26,6 +26,13 @@ class FileNotInStore(ApiError):
         super().__init__(f"No file found with id '{file_id}'.")
 
 
+class StoreNotFound(ApiError):
+    status = 404
+
+    def __init__(self, store_id: str, param: str | None) -> None:
+        super().__init__(f"No {KIND} found with id '{store_id}'.", param)
+
+
 class StoreExpired(ApiError):
     def __init__(self, store_id: str) -> None:
         super().__init__(f"Vector store '{store_id}' has expired.")
@@ -44,7 +51,13 @@ def batches(ctx: Context, store_id: str) -> OrderedStore[Record]:
 
 
 def find(ctx: Context, store_id: str) -> Record:
-    return _shared.find(stores(ctx), store_id, KIND, PREFIX, "vector_store_id")
+    """The store, or 404 whatever the id looks like (recorded: an `assistant-` id is
+    not found, not refused for its prefix; the param is named from 2025-04-01-preview)."""
+    record = stores(ctx).get(store_id)
+    if record is None:
+        param = "vector_store_id" if ctx.version.store_not_found_param else None
+        raise StoreNotFound(store_id, param)
+    return record
 
 
 def find_open(ctx: Context, store_id: str) -> Record:
@@ -129,6 +142,11 @@ def touch(ctx: Context, store_id: str) -> None:
         stores(ctx).replace(store_id, {**record, "last_active_at": ctx.now()})
 
 
+def shown_expiry(after: dict[str, Any] | None) -> dict[str, Any] | None:
+    """`{"anchor", "days"}` in this order whatever the request's (as recorded)."""
+    return None if after is None else {"anchor": after["anchor"], "days": after["days"]}
+
+
 def expires_at(record: Record) -> int | None:
     after = record["expires_after"]
     if after is None:
@@ -206,10 +224,19 @@ def render_store(ctx: Context, record: Record) -> Record:
         "created_at": record["created_at"],
         "file_counts": file_counts,
         "metadata": record["metadata"],
-        "expires_after": record["expires_after"],
+        "expires_after": shown_expiry(record["expires_after"]),
         "expires_at": expires_at(record),
         "last_active_at": record["last_active_at"],
     }
+
+
+BATCH_FILE_KEYS = ("id", "object", "created_at", "vector_store_id", "status", "last_error")
+
+
+def render_batch_file(record: Record) -> Record:
+    """A batch's file as its listing shows it (recorded: CanUseBatchIngestion): no usage,
+    chunking strategy or attributes, unlike the store's own file listing."""
+    return {key: record[key] for key in BATCH_FILE_KEYS}
 
 
 def render_file(ctx: Context, record: Record) -> Record:
@@ -219,7 +246,7 @@ def render_file(ctx: Context, record: Record) -> Record:
     return shown
 
 
-CHUNKING_FROM = "2024-10-01-preview"  # chunking_strategy first seen in that spec
+CHUNKING_FROM = "2024-07-01-preview"  # recorded there (CanAssociateFiles)
 
 
 def render_batch(ctx: Context, record: Record) -> Record:
