@@ -37,9 +37,22 @@ class ApiVersion:
         """tools[].file_search.max_num_results is accepted."""
         return self.at_least(JSON_SCHEMA_FROM)
 
+    @property
+    def vector_store_search(self) -> bool:
+        """POST /vector_stores/{id}/search is served."""
+        return self.at_least(VECTOR_STORE_SEARCH_FROM)
+
+    @property
+    def file_attributes(self) -> bool:
+        """Vector-store files take `attributes` (on add, in batches, by update)."""
+        return self.at_least(VECTOR_STORE_SEARCH_FROM)
+
 
 V2_FROM = "2024-05-01-preview"
 JSON_SCHEMA_FROM = "2025-01-01-preview"  # first seen there; 2024-12-01-preview was not read
+# Vector store search and file attributes: the Azure SDK's preview client (the one that
+# targets 2025-04-01-preview) sends both to the dated paths; no earlier spec has them.
+VECTOR_STORE_SEARCH_FROM = "2025-04-01-preview"
 
 ASSISTANTS_VERSIONS: dict[str, ApiVersion] = {
     name: ApiVersion(name)
