@@ -16,7 +16,8 @@ import fake_assistants
 from fake_assistants import FakeAssistants
 
 API_VERSION = "2025-04-01-preview"
-OLDER = "2025-03-01-preview"
+OLDER = "2025-02-01-preview"  # the last api-version without search
+FIRST = "2025-03-01-preview"
 FOODS = b"Filip's favorite food is cake. He eats it every Sunday with his sister."
 CITIES = b"The capital of Norway is Oslo. Oslo lies at the head of the Oslofjord."
 TRAINS = b"Trains to Bergen leave Oslo every morning. The trip takes seven hours."
@@ -247,6 +248,16 @@ def test_search_of_an_unknown_store_is_not_found(
         "param": None,
         "code": None,
     }
+
+
+def test_search_is_served_from_2025_03_01_preview(library: dict[str, str]) -> None:
+    first = client(api_version=FIRST)
+    found = list(first.vector_stores.search(library["store"], query="Bergen"))
+    assert found[0].filename == "trains.txt"
+    updated = first.vector_stores.files.update(
+        library["trains.txt"], vector_store_id=library["store"], attributes={"k": 1}
+    )
+    assert updated.attributes == {"k": 1}
 
 
 def test_an_older_api_version_has_no_search(library: dict[str, str]) -> None:

@@ -50,9 +50,9 @@ class ApiVersion:
 
 V2_FROM = "2024-05-01-preview"
 JSON_SCHEMA_FROM = "2025-01-01-preview"  # first seen there; 2024-12-01-preview was not read
-# Vector store search and file attributes: the Azure SDK's preview client (the one that
-# targets 2025-04-01-preview) sends both to the dated paths; no earlier spec has them.
-VECTOR_STORE_SEARCH_FROM = "2025-04-01-preview"
+# Vector store search and file attributes (and their update): first in the Azure spec of
+# 2025-03-01-preview, absent from 2025-02-01-preview's.
+VECTOR_STORE_SEARCH_FROM = "2025-03-01-preview"
 
 ASSISTANTS_VERSIONS: dict[str, ApiVersion] = {
     name: ApiVersion(name)
