@@ -404,3 +404,30 @@ def test_older_api_versions_have_no_attributes(fake: FakeAssistants) -> None:
     with pytest.raises(openai.NotFoundError) as update:
         older.vector_stores.files.update(file_id, vector_store_id=store.id, attributes={"k": "v"})
     assert update.value.response.json() == GATEWAY_404
+
+
+def test_an_expired_store_is_not_searched() -> None:
+    now = [1_750_000_000]
+    sdk = client(api_version=API_VERSION)
+    with fake_assistants.mock(endpoint=ENDPOINT, clock=lambda: now[0]):
+        store = sdk.vector_stores.create(expires_after={"anchor": "last_active_at", "days": 1})
+        now[0] += 2 * 86_400
+        with pytest.raises(openai.BadRequestError) as caught:
+            sdk.vector_stores.search(store.id, query="x")
+    assert caught.value.body == {
+        "message": f"Vector store '{store.id}' has expired.",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": None,
+    }
+
+
+def test_files_without_attributes_are_found_with_none(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI
+) -> None:
+    store = sdk.vector_stores.create(file_ids=[upload(sdk, "foods.txt", FOODS)])
+    page = search(sdk, store.id, query="favorite food", rewrite_query=True)
+    assert page["search_query"] == ["favorite food"]  # nothing is rewritten
+    assert [item["attributes"] for item in page["data"]] == [{}]
+    only = {"type": "eq", "key": "topic", "value": "food"}
+    assert search(sdk, store.id, query="favorite food", filters=only)["data"] == []
