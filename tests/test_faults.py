@@ -267,7 +267,7 @@ def test_a_delay_sleeps_then_serves() -> None:
 
 def test_fail_run_fails_the_next_run_only(fake_assistants: FakeAssistants) -> None:
     sdk = client()
-    assistant = sdk.beta.assistants.create(model="gpt-4o")
+    assistant = sdk.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = sdk.beta.threads.create()
     error = {"code": "rate_limit_exceeded", "message": "Rate limit reached."}
     rule = fake_assistants.fail_run(error)
@@ -285,7 +285,7 @@ def test_fail_run_fails_the_next_run_only(fake_assistants: FakeAssistants) -> No
 
 def test_fail_run_reaches_a_streamed_thread_and_run(fake_assistants: FakeAssistants) -> None:
     sdk = client()
-    assistant = sdk.beta.assistants.create(model="gpt-4o")
+    assistant = sdk.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     fake_assistants.fail_run()
     events = list(sdk.beta.threads.create_and_run(assistant_id=assistant.id, stream=True))
     assert events[-1].event == "thread.run.failed"

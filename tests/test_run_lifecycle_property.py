@@ -40,7 +40,9 @@ class RunLifecycle(RuleBasedStateMachine):
         super().__init__()
         self.now = 1_800_000_000
         self.fake = FakeAssistants(endpoint=HOST, clock=lambda: self.now)
-        self.assistant = self.call("POST", "/assistants", {"model": "m"})[1]["id"]
+        self.assistant = self.call(
+            "POST", "/assistants", {"model": "m", "instructions": "Be brief."}
+        )[1]["id"]
         self.thread = self.call("POST", "/threads", {})[1]["id"]
         self.script: list[str] = []  # the replies the model will take, in order
         self.run: dict[str, Any] | None = None  # the model's view of the newest run

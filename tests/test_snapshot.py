@@ -42,7 +42,7 @@ def first_part(made: FakeAssistants) -> dict[str, str]:
     api.beta.assistants.delete(gone.id)
     thread = api.beta.threads.create(messages=[{"role": "user", "content": "Capital of Peru?"}])
     api.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
-    held_thread = api.beta.threads.create()
+    held_thread = api.beta.threads.create(messages=[{"role": "user", "content": "Wait."}])
     made.add_reply(Reply(text="held answer", hold=True))
     held = api.beta.threads.runs.create(thread_id=held_thread.id, assistant_id=assistant.id)
     api.beta.threads.runs.retrieve(held.id, thread_id=held_thread.id)  # now it holds

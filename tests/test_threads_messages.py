@@ -420,7 +420,7 @@ def test_thread_metadata_refusal(fake: FakeAssistants, sdk: openai.AzureOpenAI) 
 
 
 def test_no_message_while_a_run_is_active(fake: FakeAssistants, sdk: openai.AzureOpenAI) -> None:
-    assistant = sdk.beta.assistants.create(model="gpt-4o")
+    assistant = sdk.beta.assistants.create(model="gpt-4o", instructions="Be brief.")
     thread = sdk.beta.threads.create()
     run = sdk.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
     before = stores(fake)

@@ -73,6 +73,16 @@ class ApiVersion:
         2025-04-01-preview; `null` on 2024-07-01-preview: CanAssociateFiles)."""
         return self.at_least(STORE_NOT_FOUND_PARAM_FROM)
 
+    @property
+    def vector_store_search(self) -> bool:
+        """POST /vector_stores/{id}/search is served."""
+        return self.at_least(VECTOR_STORE_SEARCH_FROM)
+
+    @property
+    def file_attributes(self) -> bool:
+        """Vector-store files take `attributes` (on add, in batches, by update)."""
+        return self.at_least(VECTOR_STORE_SEARCH_FROM)
+
 
 V2_FROM = "2024-05-01-preview"
 FILE_SEARCH_MAX_RESULTS_FROM = "2024-07-01-preview"
@@ -82,6 +92,9 @@ MODIFIED_MESSAGE_FILE_IDS_FROM = "2025-01-01-preview"  # 2024 versions' answer n
 FILE_EXPIRES_AT_FROM = "2025-04-01-preview"  # absent on 2025-01-01-preview
 THREAD_SEARCH_INDEXES_FROM = "2025-04-01-preview"  # 2025-01 and 2025-03 reads not recorded
 STORE_NOT_FOUND_PARAM_FROM = "2025-04-01-preview"  # 2024-10 to 2025-03 not recorded
+# Vector store search and file attributes (and their update): first in the Azure spec of
+# 2025-03-01-preview, absent from 2025-02-01-preview's.
+VECTOR_STORE_SEARCH_FROM = "2025-03-01-preview"
 
 ASSISTANTS_VERSIONS: dict[str, ApiVersion] = {
     name: ApiVersion(name)

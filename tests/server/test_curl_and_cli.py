@@ -160,7 +160,7 @@ def test_the_serve_command_passes_its_options_on() -> None:
         url = first.strip().rsplit(" ", 1)[1]
         with httpx.Client(base_url=url, headers={"api-key": "any"}, timeout=10) as http:
             created = http.post(f"/openai/assistants{QUERY}", json={"model": "gpt-4o"}).json()
-            body = {"assistant_id": created["id"], "thread": {}}
+            body = {"assistant_id": created["id"], "instructions": "Be brief.", "thread": {}}
             run = http.post(f"/openai/threads/runs{QUERY}", json=body).json()
             seen = http.get(f"/openai/threads/{run['thread_id']}/runs/{run['id']}{QUERY}").json()
     finally:

@@ -47,6 +47,8 @@ TABLE: list[tuple[str, str, str, Any]] = [
     ("", "GET", "/openai/vector_stores", None),
     ("", "GET", "/openai/vector_stores/{store}", None),
     ("", "GET", "/openai/vector_stores/{store}/files", None),
+    ("", "POST", "/openai/vector_stores/{store}/files/{file}", {"attributes": {"team": "a"}}),
+    ("", "POST", "/openai/vector_stores/{store}/search", {"query": "When does it open?"}),
     ("", "DELETE", "/openai/vector_stores/{store}", None),
     ("", "DELETE", "/openai/threads/{thread}/messages/{msg}", None),
     ("", "DELETE", "/openai/threads/{thread}", None),

@@ -159,7 +159,19 @@ def text_part(value: str, annotations: list[dict[str, Any]] | None = None) -> di
 def _content(sent: str | list[dict[str, Any]]) -> list[dict[str, Any]]:
     if isinstance(sent, str):
         return [text_part(sent)]
-    return [text_part(part["text"]) if part["type"] == "text" else part for part in sent]
+    return [_part(part) for part in sent]
+
+
+def _part(part: dict[str, Any]) -> dict[str, Any]:
+    if part["type"] == "text":
+        return text_part(part["text"])
+    if part["type"] == "image_url":  # shown with its default detail (recorded)
+        image = part["image_url"]
+        return {
+            "type": "image_url",
+            "image_url": {"url": image["url"], "detail": image.get("detail", "auto")},
+        }
+    return part
 
 
 def _attachments(body: dict[str, Any]) -> list[dict[str, Any]]:

@@ -20,6 +20,17 @@ POLL_AFTER_MS = "1"  # sent only with the run_polls option: the SDK then barely 
 STEADY = ACTIVE - {"requires_action"}
 
 
+class NothingToAnswer(ApiError):
+    """A run with no user message to answer and no instructions to follow (as recorded)."""
+
+    code = "invalid_thread"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Run creation requires a Thread with a user message or an assistant with instructions."
+        )
+
+
 def active_run(ctx: Context, thread_id: str) -> Record | None:
     """The thread's run that is not finished, if any (at most one: the newest)."""
     newest = records.runs(ctx, thread_id).newest()
@@ -45,6 +56,8 @@ def create(ctx: Context) -> Any:
     if running is not None:
         raise ApiError(f"Thread {thread_id} already has an active run {running['id']}.")
     _check_stores(ctx, assistant, thread)
+    said = [*messages.store(ctx, thread_id), *(body.get("additional_messages") or [])]
+    _check_something_to_answer(assistant, body, said)
     for message in body.get("additional_messages") or []:
         messages.add(ctx, thread_id, message)
     return _start(ctx, records.new_run(ctx, thread_id, assistant, body, ctx.now()), body, [])
@@ -58,6 +71,7 @@ def create_thread_and_run(ctx: Context) -> Any:
     _shared.check_references(ctx, body.get("tool_resources"))
     assistant = _assistant(ctx, body)
     _check_stores(ctx, assistant, body.get("thread") or {}, body)
+    _check_something_to_answer(assistant, body, (body.get("thread") or {}).get("messages") or [])
     thread = threads.new(ctx, body.get("thread") or {})
     created = [("thread.created", threads.render(thread, ctx.version, read=True))]
     run = records.new_run(ctx, thread["id"], assistant, body, ctx.now())
@@ -77,6 +91,20 @@ def _check_stores(ctx: Context, *owners: Record) -> None:
     for store_id in engine.store_ids_of(ctx, *owners):
         if expired(ctx, find_store(ctx, store_id)):
             raise ApiError(f"Vector store {store_id} is expired.")
+
+
+def _check_something_to_answer(
+    assistant: Record, body: dict[str, Any], thread_messages: list[dict[str, Any]]
+) -> None:
+    """A user message to answer, or instructions (the run's own, which replace the
+    assistant's, or additional ones) to follow; checked before anything is stored."""
+    if any(message["role"] == "user" for message in thread_messages):
+        return
+    instructions = body.get("instructions")
+    if instructions is None:
+        instructions = assistant.get("instructions")
+    if not (instructions or body.get("additional_instructions")):
+        raise NothingToAnswer()
 
 
 def _start(ctx: Context, run: Record, body: dict[str, Any], events: list[engine.Event]) -> Any:
@@ -124,6 +152,9 @@ def modify(ctx: Context) -> Any:
     run = _run(ctx)
     body = ctx.json()
     schema.MODIFY.check(body, "")
+    run = engine.expired_if_due(ctx, run)
+    if run["status"] not in TERMINAL:  # as recorded for queued and in_progress
+        raise ApiError(f"Cannot update run with status '{run['status']}'.")
     if "metadata" in body:
         run = dict(run, metadata=body["metadata"] or {})
         records.runs(ctx, run["thread_id"]).replace(run["id"], run)

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..._context import Context
-from ..._errors import ApiError
+from ..._errors import ApiError, ResourceNotFound
 from ..._http import Response
 from ..._ids import HEX
 from ..._listing import list_page, page_of, read_query
 from ..._resource import Record
-from ..._validation import Arr, Enum, Num, Obj, Str
+from ..._store import OrderedStore
+from ..._validation import Arr, Enum, Node, Num, Obj, Str
+from ..._versions import ApiVersion
 from .. import _shared, files
 from .._shared import CHUNKING_STRATEGY, METADATA
-from . import ingest, records
+from . import ingest, records, searches
 from .records import find, find_batch, find_file, find_open, observe_file, observe_store
 
 EXPIRES_AFTER = Obj(
@@ -48,6 +50,20 @@ ADD_BATCH = Obj(
 )
 FILTER = Enum(values=records.COUNTS)
 POLL_AFTER_MS = "1"  # what the SDK's poll helpers wait between polls (the service: unsent)
+UPDATE_FILE = Obj(fields={"attributes": searches.ATTRIBUTES}, required=("attributes",))
+
+
+def _taking_attributes(schema: Obj) -> Obj:
+    fields: dict[str, Node] = {**schema.fields, "attributes": searches.ATTRIBUTES}
+    return Obj(fields=fields, required=schema.required)
+
+
+_WITH_ATTRIBUTES = {id(body): _taking_attributes(body) for body in (ADD_FILE, ADD_BATCH)}
+
+
+def with_attributes(schema: Obj, version: ApiVersion) -> Obj:
+    """A file or batch body, taking `attributes` where the api-version has them."""
+    return _WITH_ATTRIBUTES[id(schema)] if version.file_attributes else schema
 
 
 def _check_files(ctx: Context, file_ids: list[str]) -> None:
@@ -115,10 +131,36 @@ def delete(ctx: Context) -> dict[str, Any]:
 def add_file(ctx: Context) -> Record:
     store_id = find_open(ctx, ctx.params["vector_store_id"])["id"]
     body = ctx.json()
-    ADD_FILE.check(body, "")
+    with_attributes(ADD_FILE, ctx.version).check(body, "")
     _check_files(ctx, [body["file_id"]])
-    record = records.add_file(ctx, store_id, body["file_id"], body.get("chunking_strategy"))
+    record = _add_file(ctx, store_id, body["file_id"], body)
     return records.render_file(ctx, record)
+
+
+def _add_file(ctx: Context, store_id: str, file_id: str, body: dict[str, Any]) -> Record:
+    """A file joins the store with the body's chunking and attributes (a file already
+    there stays as it is)."""
+    new = file_id not in records.store_files(ctx, store_id)
+    record = records.add_file(ctx, store_id, file_id, body.get("chunking_strategy"))
+    if new and body.get("attributes") is not None:
+        record = {**record, "attributes": body["attributes"]}
+        records.store_files(ctx, store_id).replace(file_id, record)
+    return record
+
+
+def update_file(ctx: Context) -> Record:
+    """New `attributes` for a file of the store (null takes them away)."""
+    if not ctx.version.file_attributes:
+        raise ResourceNotFound()  # the gateway's answer for a path the version lacks
+    store_id = find_open(ctx, ctx.params["vector_store_id"])["id"]
+    record = find_file(ctx, store_id, ctx.params["file_id"])
+    body = ctx.json()
+    UPDATE_FILE.check(body, "")
+    record = {key: value for key, value in record.items() if key != "attributes"}
+    if body["attributes"] is not None:
+        record["attributes"] = body["attributes"]
+    records.store_files(ctx, store_id).replace(record["id"], record)
+    return records.render_file(ctx, observe_file(ctx, record))
 
 
 def list_files(ctx: Context) -> dict[str, Any]:
@@ -180,11 +222,10 @@ def _file_page(ctx: Context, store_id: str, only: list[str] | None) -> dict[str,
 def create_batch(ctx: Context) -> Record:
     store_id = find_open(ctx, ctx.params["vector_store_id"])["id"]
     body = ctx.json()
-    ADD_BATCH.check(body, "")
+    with_attributes(ADD_BATCH, ctx.version).check(body, "")
     _check_files(ctx, body["file_ids"])
-    strategy = body.get("chunking_strategy")
     for file_id in body["file_ids"]:
-        records.add_file(ctx, store_id, file_id, strategy)
+        _add_file(ctx, store_id, file_id, body)
     now = ctx.now()
     batch: Record = {
         "id": ctx.resource.ids.new("vsfb_", HEX, 32),
@@ -246,11 +287,13 @@ ROUTES = [
     ("POST", f"{STORE}/files", add_file),
     ("GET", f"{STORE}/files", list_files),
     ("GET", f"{STORE}/files/{{file_id}}", retrieve_file),
+    ("POST", f"{STORE}/files/{{file_id}}", update_file),
     ("DELETE", f"{STORE}/files/{{file_id}}", delete_file),
     ("POST", f"{STORE}/file_batches", create_batch),
     ("GET", BATCH, retrieve_batch),
     ("POST", f"{BATCH}/cancel", cancel_batch),
     ("GET", f"{BATCH}/files", list_batch_files),
+    ("POST", f"{STORE}/search", searches.search),
 ]
 
 
