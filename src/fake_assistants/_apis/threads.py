@@ -58,8 +58,8 @@ def new(ctx: Context, body: dict[str, Any]) -> Record:
     }
     store(ctx).add(record["id"], now, record)
     for message in body.get("messages") or []:
-        messages.add(ctx, record["id"], message)
-    return record
+        messages.add(ctx, record["id"], message)  # attachments may give it a vector store
+    return find(ctx, record["id"])
 
 
 # --- handlers ------------------------------------------------------------------------------
