@@ -129,6 +129,19 @@ def apply_tool_resources(
     return resources
 
 
+def forget_vector_store(ctx: Context, store_id: str) -> None:
+    """A deleted vector store leaves every assistant's and thread's `tool_resources`, as
+    on the service (their `vector_store_ids` may become `[]`)."""
+    for kind in ("assistants", "threads"):
+        owners = ctx.resource.store(kind)
+        for record in list(owners):
+            search = record.get("tool_resources", {}).get("file_search") or {}
+            if store_id in search.get("vector_store_ids", ()):
+                kept = [other for other in search["vector_store_ids"] if other != store_id]
+                resources = {**record["tool_resources"], "file_search": {"vector_store_ids": kept}}
+                owners.replace(record["id"], {**record, "tool_resources": resources})
+
+
 def check_references(ctx: Context, sent: dict[str, Any] | None) -> None:
     """Every file and vector store that tool resources name must exist in this resource."""
     if not sent:
