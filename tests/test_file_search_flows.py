@@ -309,3 +309,22 @@ def test_only_a_threshold_or_empty_stores_find_nothing(
         text = answer_of(sdk, thread.id)
         assert text.value == "I could not find anything about that in the files I can search."
         assert text.annotations == []
+
+
+def test_a_thread_helper_store_expires_after_a_week_unused(
+    fake: FakeAssistants, sdk: openai.AzureOpenAI
+) -> None:
+    handbook = upload(sdk, "handbook.txt", HANDBOOK)
+    helper = {"file_ids": [handbook], "metadata": {"team": "hr"}}
+    thread = sdk.beta.threads.create(tool_resources={"file_search": {"vector_stores": [helper]}})
+    (store_id,) = thread_store_ids(sdk, thread.id)
+    store = sdk.vector_stores.retrieve(store_id)
+    assert store.expires_after is not None and store.expires_after.days == 7
+    assert store.metadata == {"team": "hr"}
+    # an assistant's helper store does not expire
+    assistant = sdk.beta.assistants.create(
+        model="gpt-4o", tool_resources={"file_search": {"vector_stores": [helper]}}
+    )
+    assert assistant.tool_resources is not None and assistant.tool_resources.file_search
+    (kept,) = assistant.tool_resources.file_search.vector_store_ids or []
+    assert sdk.vector_stores.retrieve(kept).expires_after is None

@@ -117,7 +117,10 @@ def add(ctx: Context, thread_id: str, body: dict[str, Any]) -> Record:
     return record
 
 
-THREAD_STORE_DAYS = 7  # the service's thread stores expire after 7 days unused
+def thread_store() -> dict[str, Any]:
+    """What the service gives the stores that thread helpers and attachments make:
+    they expire after 7 days unused."""
+    return {"expires_after": {"anchor": "last_active_at", "days": 7}}
 
 
 def _index_attachments(ctx: Context, thread_id: str, attachments: list[dict[str, Any]]) -> None:
@@ -145,7 +148,7 @@ def _index_attachments(ctx: Context, thread_id: str, attachments: list[dict[str,
         return
     helper = {
         "name": f"Vector store for {thread_id}",
-        "expires_after": {"anchor": "last_active_at", "days": THREAD_STORE_DAYS},
+        **thread_store(),
         "file_ids": list(dict.fromkeys(file_ids)),
     }
     made = new_store(ctx, helper)["id"]
