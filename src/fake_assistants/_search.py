@@ -27,10 +27,10 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import count
+from itertools import count, islice
 
 from ._default_reply import _TOKEN  # the regex behind count_tokens: one tokenizer for all
 
@@ -39,6 +39,7 @@ B = 0.75
 MATCHED = 0.2  # BM25 matches score above this; chunks sharing no query word, below
 _KNEE = 0.25 / (0.75 - MATCHED)  # so that a ratio of 1 scores 0.75
 RESEMBLANCE = 0.4  # the least trigram Dice coefficient of two words called alike
+ALIKE_WORDS = 5  # the most alike words that stand in for a query word
 # NLTK's English stop words, as split into words here ("don't" is "don", "t"; "won" is
 # kept, as it is also a verb). They carry no content, and dropping them raised the
 # benchmark's top-1 rate from 80% to 90%; stripping plurals did not help, so words are
@@ -145,14 +146,19 @@ class Index:
     def _nearest_rest(
         self, wanted: list[str], ideal: float, matched: dict[int, float], limit: int
     ) -> list[tuple[int, float]]:
-        """The best `limit` chunks outside `matched`, scored in [0, MATCHED)."""
+        """The best `limit` chunks outside `matched`, scored in [0, MATCHED): those with
+        alike words by likeness, then the others (score 0) in order."""
         alike = self._resemblance(wanted)
-        rest = (
-            (slot, _resembling(alike.get(slot, 0.0) / ideal) if ideal else 0.0)
-            for slot in self._chunks
+        scored = [
+            (slot, _resembling(value / ideal))
+            for slot, value in alike.items()
             if slot not in matched
-        )
-        return heapq.nsmallest(limit, rest, key=_best_first)
+        ]
+        best = heapq.nsmallest(limit, scored, key=_best_first)
+        if len(best) < limit:
+            others = (s for s in self._chunks if s not in matched and s not in alike)
+            best += [(slot, 0.0) for slot in islice(others, limit - len(best))]
+        return best
 
     def _resemblance(self, wanted: Iterable[str]) -> dict[int, float]:
         """BM25 with each query term replaced by the chunk's most alike word (weighted by
@@ -165,14 +171,15 @@ class Index:
                 weight = likeness * self._idf(other)
                 for slot, frequency in self._postings[other].items():
                     value = weight * frequency * (K1 + 1) / (frequency + norms[slot])
-                    best[slot] = max(best.get(slot, 0.0), value)
+                    if value > best.get(slot, 0.0):
+                        best[slot] = value
             for slot, value in best.items():
                 scores[slot] = scores.get(slot, 0.0) + value
         return scores
 
-    def _alike(self, term: str) -> Iterator[tuple[str, float]]:
-        """Indexed words other than `term` whose trigrams resemble its trigrams, with
-        their Dice coefficient."""
+    def _alike(self, term: str) -> list[tuple[str, float]]:
+        """The ALIKE_WORDS indexed words other than `term` whose trigrams most resemble
+        its trigrams, with their Dice coefficient (which bounds the cost of a search)."""
         if self._gram_terms is None:
             self._gram_terms = {}
             for known in self._postings:
@@ -180,10 +187,16 @@ class Index:
                     self._gram_terms.setdefault(gram, []).append(known)
         own = _grams(term)
         shared = Counter(other for gram in own for other in self._gram_terms.get(gram, ()))
-        for other, common in shared.items():
-            likeness = 2 * common / (len(own) + len(_grams(other)))
-            if other != term and likeness >= RESEMBLANCE:
-                yield other, likeness
+        likes = (
+            (other, 2 * common / (len(own) + len(_grams(other))))
+            for other, common in shared.items()
+        )
+        alike = [
+            (other, likeness)
+            for other, likeness in likes
+            if other != term and likeness >= RESEMBLANCE
+        ]
+        return heapq.nsmallest(ALIKE_WORDS, alike, key=lambda item: (-item[1], item[0]))
 
     def _bm25(self, wanted: Iterable[str]) -> dict[int, float]:
         norms = self._lengths_normalised()
