@@ -16,6 +16,8 @@ from helpers import ENDPOINT, client
 
 import fake_assistants
 from fake_assistants import FakeAssistants
+from fake_assistants._apis.runs.citations import NOTHING_FOUND, Sentence, composed_answer, sentences
+from fake_assistants._apis.vector_stores import Result
 
 API_VERSION = "2025-04-01-preview"
 INCLUDE = ["step_details.tool_calls[*].file_search.results[*].content"]
@@ -328,3 +330,42 @@ def test_a_thread_helper_store_expires_after_a_week_unused(
     assert assistant.tool_resources is not None and assistant.tool_resources.file_search
     (kept,) = assistant.tool_resources.file_search.vector_store_ids or []
     assert sdk.vector_stores.retrieve(kept).expires_after is None
+
+
+# --- how passages are cut into sentences -------------------------------------------------
+
+
+def test_sentences_join_wrapped_lines_and_keep_blocks_apart() -> None:
+    passage = (
+        "ued from the last page. Alerts\n\n"
+        "Pages go out when latency, e.g. the p99, stays\n"
+        "above 2000 ms for five minutes. Who acknowledges them?\n"
+        "- the on-call engineer\n"
+        "- the team lead, after\n"
+        "  fifteen minutes\n"
+        "# Escalation\n"
+        "A page that nobody ack"
+    )
+    assert sentences(passage) == [
+        Sentence("ued from the last page.", whole=False),
+        Sentence("Alerts", whole=True),
+        Sentence(
+            "Pages go out when latency, e.g. the p99, stays above 2000 ms for five minutes.",
+            whole=True,
+        ),
+        Sentence("Who acknowledges them?", whole=True),
+        Sentence("the on-call engineer", whole=True),
+        Sentence("the team lead, after fifteen minutes", whole=True),
+        Sentence("Escalation", whole=True),
+        Sentence("A page that nobody ack", whole=False),
+    ]
+
+
+def test_a_cut_sentence_is_the_answer_only_when_there_is_no_whole_one() -> None:
+    def answer(text: str, question: str) -> str:
+        return composed_answer(question, [Result("file-1", "a.txt", text, 0.5)])[0]
+
+    passage = "the page that nobody acknowledged. Pages escalate after an hour. A page"
+    assert answer(passage, "Which page did nobody acknowledge?") == "Pages escalate after an hour."
+    assert answer("only a fragment of a page", "page?") == "only a fragment of a page"
+    assert answer("!!! ...", "page?") == NOTHING_FOUND

@@ -100,12 +100,15 @@ def sentences(passage: str) -> list[Sentence]:
 def _blocks(paragraph: str) -> list[str]:
     """A paragraph's lines joined into blocks, white space collapsed. A wrapped line
     fills most of the width, so a line after a much shorter one (a heading, the end of
-    a paragraph in a PDF, which has no blank lines) starts a block too."""
+    a paragraph in a PDF, which has no blank lines) starts a block too, unless it is
+    indented."""
     lines = [line for line in paragraph.splitlines() if line.strip()]
     widest = max((len(line.strip()) for line in lines), default=0)
     blocks: list[list[str]] = []
     for line in lines:
+        indented = line[0].isspace()  # goes on, as a list item's wrapped lines do
         short = bool(blocks) and len(blocks[-1][-1].strip()) < SHORT_LINE * widest
+        short = short and not indented
         if not blocks or short or _BLOCK_START.match(line):
             blocks.append([])
         blocks[-1].append(line)
