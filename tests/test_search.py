@@ -3,6 +3,10 @@ which order, with which scores."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -301,3 +305,27 @@ def test_search_many_limit_threshold_and_tie_order() -> None:
     assert [hit.doc_id for hit in search_many([first, second], "shared", limit=1)] == ["one"]
     assert search_many([first, second], "shared", score_threshold=0.9) == []
     assert search_many([], "shared") == []
+
+
+def test_alike_word_scores_are_the_same_in_every_process() -> None:
+    """Trigram sets iterate in an order that changes with PYTHONHASHSEED; the scores
+    must not."""
+    script = (
+        "from fake_assistants._search import Index\n"
+        "index = Index()\n"
+        "index.add('a', ['parking garage for employees', 'the parked cars and the park'])\n"
+        "index.add('b', ['badges at reception', 'employee parks'])\n"
+        "hits = index.search('parked employee badge')\n"
+        "print([(hit.doc_id, hit.chunk_index, hit.score) for hit in hits])\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
