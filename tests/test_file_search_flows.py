@@ -155,6 +155,28 @@ def test_create_and_run_attachments_give_the_new_thread_a_store(
     assert answer_of(sdk, run.thread_id).annotations[0].file_citation.file_id == alerts
 
 
+def test_a_run_waits_for_the_threads_store_to_ingest() -> None:
+    """The service holds a run while its thread's store ingests; an assistant's store is
+    searched as it is."""
+    with fake_assistants.mock(endpoint=ENDPOINT, ingestion_polls=5):
+        sdk = client(api_version=API_VERSION)
+        handbook, alerts = upload(sdk, "handbook.txt", HANDBOOK), upload(sdk, "alerts.txt", ALERTS)
+        shared = sdk.vector_stores.create(file_ids=[handbook])
+        resources = {"file_search": {"vector_store_ids": [shared.id]}}
+        assistant_id = searching_assistant(sdk, tool_resources=resources)
+        message = {"role": "user", "content": "Who gets paged?", "attachments": attached(alerts)}
+        thread = sdk.beta.threads.create(messages=[message])
+        (store_id,) = thread_store_ids(sdk, thread.id)
+        sdk.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant_id)
+        assert answer_of(sdk, thread.id).annotations[0].file_citation.file_id == alerts
+        assert sdk.vector_stores.files.retrieve(alerts, vector_store_id=store_id).status == (
+            "completed"
+        )
+        assert sdk.vector_stores.files.retrieve(handbook, vector_store_id=shared.id).status == (
+            "in_progress"
+        )
+
+
 def test_attachments_join_a_store_the_thread_already_has(
     fake: FakeAssistants, sdk: openai.AzureOpenAI
 ) -> None:
