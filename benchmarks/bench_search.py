@@ -7,7 +7,9 @@ differently from the sentence that holds it. Documents are chunked as a vector s
 does (`auto`: 800 tokens, 400 overlap; and `static` 100/50, where a chunk often lacks the
 entity's name) and indexed; a question is a hit at rank k when one of the first k chunks
 comes from the right document and contains the answer sentence. Then the median time of
-one search at ~200 chunks and at ~20,000 chunks.
+one search at ~200 chunks and at ~20,000 chunks. The same questions with every word
+misspelt ("office" -> "officeq") share no word with the corpus, so they measure the
+ranking of chunks by alike words (quality on the base corpus, time on both indexes).
 
     python benchmarks/bench_search.py [--quick] [--json PATH]
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import statistics
 import sys
 import time
@@ -40,6 +43,7 @@ STRATEGIES = {"auto 800/400": (800, 400), "static 100/50": (100, 50)}
 # point or so, which the full run's top-1 rate shows better.
 TOP5_FLOOR = 0.95
 TIMED_QUERIES = 300
+MISSPELT_QUERIES = 50  # timed: each ranks every chunk by likeness, the slow path
 
 # --- the corpus --------------------------------------------------------------------------
 
@@ -275,6 +279,13 @@ def quality(index: Index, questions: list[Question]) -> dict[str, float]:
     }
 
 
+def misspelt(question: Question) -> Question:
+    """The question with a letter added to every word: no word is in the corpus."""
+    return Question(
+        question.doc_id, re.sub(r"\w+", lambda m: m[0] + "q", question.text), question.answer
+    )
+
+
 def median_ms(index: Index, queries: list[str]) -> float:
     index.search(queries[0])  # the first search after a change computes length norms
     times = []
@@ -307,9 +318,16 @@ def run(quick: bool) -> dict[str, object]:
     for label, strategy in strategies.items():
         index, _ = timed(f"base corpus, {label}", lambda s=strategy: build(base, s))
         results[label] = {"chunks": len(index), **quality(index, base.questions)}
+        if strategy == auto:
+            wrong = [misspelt(question) for question in base.questions]
+            results["misspelt"] = {"chunks": len(index), **quality(index, wrong)}
     queries = [question.text for question in base.questions][:TIMED_QUERIES]
     small, _ = timed("small index", lambda: build(base, auto, SMALL_CHUNKS))
-    results["small"] = {"chunks": len(small), "median_ms": median_ms(small, queries)}
+    results["small"] = {
+        "chunks": len(small),
+        "median_ms": median_ms(small, queries),
+        "misspelt_ms": median_ms(small, misspelt_texts(base.questions)),
+    }
     if not quick:
         results["large"] = large(auto)
     return results
@@ -323,8 +341,13 @@ def large(strategy: tuple[int, int]) -> dict[str, object]:
         "chunks": len(index),
         "build_seconds": seconds,
         "median_ms": median_ms(index, [question.text for question in sample]),
+        "misspelt_ms": median_ms(index, misspelt_texts(sample)),
         **quality(index, sample),
     }
+
+
+def misspelt_texts(questions: list[Question]) -> list[str]:
+    return [misspelt(question).text for question in questions[:MISSPELT_QUERIES]]
 
 
 # --- report ------------------------------------------------------------------------------
@@ -332,7 +355,7 @@ def large(strategy: tuple[int, int]) -> dict[str, object]:
 
 def lines(results: dict[str, object]) -> Iterator[str]:
     yield f"corpus: {results['documents']} documents, {results['questions']} questions"
-    for label in STRATEGIES:
+    for label in (*STRATEGIES, "misspelt"):
         if isinstance(row := results.get(label), dict):
             yield (
                 f"{label:<14} {row['chunks']:>6} chunks  top-1 {row['top1']:.1%}  "
@@ -342,6 +365,7 @@ def lines(results: dict[str, object]) -> Iterator[str]:
         if isinstance(row := results.get(size), dict):
             extra = f"  (top-1 {row['top1']:.1%}, top-5 {row['top5']:.1%})" if "top1" in row else ""
             yield f"search, {row['chunks']:>6} chunks: {row['median_ms']:.3f} ms/query{extra}"
+            yield f"  misspelt questions (no word in the corpus): {row['misspelt_ms']:.3f} ms/query"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -1,13 +1,18 @@
-"""BM25 ranking over chunks: what file_search finds, in which order, with which scores."""
+"""BM25 ranking over chunks, then the rest by resemblance: what file_search finds, in
+which order, with which scores."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from fake_assistants._chunks import chunk
-from fake_assistants._search import Hit, Index, search_many, terms
+from fake_assistants._search import MATCHED, Hit, Index, search_many, terms
 
 HANDBOOK = {
     "leave.md": "Annual leave: every employee gets 25 days of paid holiday a year. Unused "
@@ -35,6 +40,11 @@ def handbook(*names: str) -> Index:
 
 def ranked(index: Index, query: str) -> list[str]:
     return [hit.doc_id for hit in index.search(query)]
+
+
+def matching(index: Index, query: str) -> list[Hit]:
+    """The hits that hold a word of the query (BM25 matches)."""
+    return [hit for hit in index.search(query) if hit.score > MATCHED]
 
 
 # --- ranking -----------------------------------------------------------------------------
@@ -81,7 +91,8 @@ def test_more_occurrences_score_higher_and_longer_chunks_lower() -> None:
     index.add("twice", ["ferry ferry timetable notes"])
     index.add("long", ["ferry timetable " + "with many other words about little " * 5])
     index.add("other", ["nothing relevant here at all"])
-    assert ranked(index, "ferry") == ["twice", "once", "long"]
+    assert ranked(index, "ferry") == ["twice", "once", "long", "other"]
+    assert [hit.doc_id for hit in matching(index, "ferry")] == ["twice", "once", "long"]
 
 
 def test_case_and_punctuation_do_not_matter() -> None:
@@ -92,8 +103,34 @@ def test_case_and_punctuation_do_not_matter() -> None:
 
 
 @pytest.mark.parametrize("query", ["", "   ", "?!", "what is it that they have", "zebra"])
-def test_no_matching_terms_finds_nothing(query: str) -> None:
-    assert handbook().search(query) == []
+def test_no_matching_words_still_finds_the_nearest_chunks(query: str) -> None:
+    """As the service's vector search with its default threshold 0: every chunk is
+    somewhere near, so a search finds chunks whenever there are any."""
+    hits = handbook().search(query)
+    assert [hit.doc_id for hit in hits] == list(HANDBOOK)  # nothing alike: document order
+    assert {hit.score for hit in hits} == {0.0}
+    assert handbook().search(query, score_threshold=0.01) == []
+
+
+def test_matches_come_first_then_chunks_with_alike_words() -> None:
+    index = handbook()
+    hits = index.search("badge analysis", limit=50)
+    assert hits[0].doc_id == "security.md"  # "badges": no word of the query
+    assert 0 < hits[0].score < MATCHED
+    assert all(hit.score == 0 for hit in hits[1:])
+    # a BM25 match outranks any resemblance
+    index.add("audit.md", ["The yearly analysis of the budget."])
+    assert ranked(index, "badge analysis")[:2] == ["audit.md", "security.md"]
+
+
+def test_alike_words_rank_by_likeness() -> None:
+    index = Index()
+    index.add("far", ["the parking garage"])
+    index.add("near", ["employees park at the back"])
+    index.add("none", ["lunch is at noon"])
+    hits = index.search("parked")
+    assert [hit.doc_id for hit in hits] == ["near", "far", "none"]
+    assert MATCHED > hits[0].score > hits[1].score > hits[2].score == 0
 
 
 def test_an_empty_index_finds_nothing() -> None:
@@ -115,7 +152,7 @@ def test_stop_words_and_punctuation_are_not_terms() -> None:
 def test_scores_are_in_zero_one_and_descending() -> None:
     hits = handbook().search("office employees days badges parking", limit=50)
     assert len(hits) == 5
-    assert all(0 < hit.score <= 1 for hit in hits)
+    assert all(MATCHED < hit.score < 1 for hit in hits)
     assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
 
 
@@ -157,15 +194,22 @@ def test_ties_follow_document_order_then_chunk_order() -> None:
     index = Index()
     index.add("b", ["same words here", "unrelated", "same words here"])
     index.add("a", ["same words here"])
-    hits = index.search("same words")
+    hits = matching(index, "same words")
     assert [(hit.doc_id, hit.chunk_index) for hit in hits] == [("b", 0), ("b", 2), ("a", 0)]
     assert len({hit.score for hit in hits}) == 1
+    rest = index.search("zebra")
+    assert [(hit.doc_id, hit.chunk_index) for hit in rest] == [
+        ("b", 0),
+        ("b", 1),
+        ("b", 2),
+        ("a", 0),
+    ]
 
 
 def test_hits_carry_the_chunk_text() -> None:
     index = Index()
     index.add("doc", ["first part: alpacas", "second part: llamas!"])  # same length
-    assert index.search("llamas") == [
+    assert matching(index, "llamas") == [
         Hit(doc_id="doc", chunk_index=1, text="second part: llamas!", score=pytest.approx(0.75))
     ]
 
@@ -180,7 +224,7 @@ def test_remove_is_as_if_never_added() -> None:
     assert len(index) == len(rebuilt) == 4
     for query in ("office parking", "badges", "employees days", "canteen"):
         assert index.search(query) == rebuilt.search(query)
-    assert index.search("canteen lottery") == []
+    assert matching(index, "canteen lottery") == []
 
 
 def test_remove_of_an_unknown_document_does_nothing() -> None:
@@ -195,7 +239,7 @@ def test_adding_a_document_again_replaces_it_and_moves_it_last() -> None:
     index.add("b", ["tie word"])
     index.add("a", ["tie word"])
     assert len(index) == 2
-    assert index.search("walruses") == []
+    assert {hit.score for hit in index.search("walruses")} == {0.0}
     assert ranked(index, "tie") == ["b", "a"]
 
 
@@ -205,7 +249,7 @@ def test_scores_follow_changes_to_the_corpus() -> None:
     index.add("b", ["apple harvest autumn"])
     assert index.search("kiwi")[0].score == pytest.approx(0.75)  # average length
     index.add("c", ["a much longer chunk " * 10 + "kiwi"])  # "a" is now shorter than average
-    assert [hit.doc_id for hit in index.search("kiwi")] == ["a", "c"]
+    assert [hit.doc_id for hit in matching(index, "kiwi")] == ["a", "c"]
     assert index.search("kiwi")[0].score > 0.76
     index.remove("c")
     assert index.search("kiwi")[0].score == pytest.approx(0.75)
@@ -261,3 +305,27 @@ def test_search_many_limit_threshold_and_tie_order() -> None:
     assert [hit.doc_id for hit in search_many([first, second], "shared", limit=1)] == ["one"]
     assert search_many([first, second], "shared", score_threshold=0.9) == []
     assert search_many([], "shared") == []
+
+
+def test_alike_word_scores_are_the_same_in_every_process() -> None:
+    """Trigram sets iterate in an order that changes with PYTHONHASHSEED; the scores
+    must not."""
+    script = (
+        "from fake_assistants._search import Index\n"
+        "index = Index()\n"
+        "index.add('a', ['parking garage for employees', 'the parked cars and the park'])\n"
+        "index.add('b', ['badges at reception', 'employee parks'])\n"
+        "hits = index.search('parked employee badge')\n"
+        "print([(hit.doc_id, hit.chunk_index, hit.score) for hit in hits])\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1

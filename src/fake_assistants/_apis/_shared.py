@@ -107,11 +107,15 @@ def tool_resources(on_create: bool) -> Obj:
 
 
 def apply_tool_resources(
-    ctx: Context, current: dict[str, Any], sent: dict[str, Any] | None
+    ctx: Context,
+    current: dict[str, Any],
+    sent: dict[str, Any] | None,
+    store_defaults: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The tool resources after a request: each tool's resources sent replace that
-    tool's; null clears them all; the `vector_stores` helper makes real vector stores.
-    `current` is not changed. Run `check_references` first: this writes."""
+    tool's; null clears them all; the `vector_stores` helper makes real vector stores
+    (with `store_defaults` under what the helper sends). `current` is not changed. Run
+    `check_references` first: this writes."""
     if sent is None:
         return {}
     from .vector_stores.records import new_store  # stores use these schemas too
@@ -124,9 +128,22 @@ def apply_tool_resources(
         search = sent["file_search"] or {}
         store_ids = list(search.get("vector_store_ids") or [])
         for helper in search.get("vector_stores") or []:
-            store_ids.append(new_store(ctx, helper)["id"])
+            store_ids.append(new_store(ctx, {**(store_defaults or {}), **helper})["id"])
         resources["file_search"] = {"vector_store_ids": store_ids}
     return resources
+
+
+def forget_vector_store(ctx: Context, store_id: str) -> None:
+    """A deleted vector store leaves every assistant's and thread's `tool_resources`, as
+    on the service (their `vector_store_ids` may become `[]`)."""
+    for kind in ("assistants", "threads"):
+        owners = ctx.resource.store(kind)
+        for record in list(owners):
+            search = record.get("tool_resources", {}).get("file_search") or {}
+            if store_id in search.get("vector_store_ids", ()):
+                kept = [other for other in search["vector_store_ids"] if other != store_id]
+                resources = {**record["tool_resources"], "file_search": {"vector_store_ids": kept}}
+                owners.replace(record["id"], {**record, "tool_resources": resources})
 
 
 def check_references(ctx: Context, sent: dict[str, Any] | None) -> None:

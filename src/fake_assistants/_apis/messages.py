@@ -113,7 +113,47 @@ def add(ctx: Context, thread_id: str, body: dict[str, Any]) -> Record:
         metadata=body.get("metadata") or {},
     )
     store(ctx, thread_id).add(record["id"], now, record)
+    _index_attachments(ctx, thread_id, record["attachments"])
     return record
+
+
+def thread_store() -> dict[str, Any]:
+    """What the service gives the stores that thread helpers and attachments make:
+    they expire after 7 days unused."""
+    return {"expires_after": {"anchor": "last_active_at", "days": 7}}
+
+
+def _index_attachments(ctx: Context, thread_id: str, attachments: list[dict[str, Any]]) -> None:
+    """As on the service: files attached for file_search join the thread's vector store,
+    which the first such file makes (named for the thread, expiring after 7 days
+    unused) when the thread has none."""
+    from .vector_stores.records import add_file, find_open, new_store
+
+    file_ids = [
+        item["file_id"]
+        for item in attachments
+        if any(tool["type"] == "file_search" for tool in item["tools"])
+    ]
+    if not file_ids:
+        return
+    thread = threads.find(ctx, thread_id)
+    current = (thread["tool_resources"].get("file_search") or {}).get("vector_store_ids") or []
+    try:
+        store_id = find_open(ctx, current[0])["id"] if current else None
+    except ApiError:  # deleted or expired: the thread gets a new one
+        store_id = None
+    if store_id is not None:
+        for file_id in dict.fromkeys(file_ids):
+            add_file(ctx, store_id, file_id, None)
+        return
+    helper = {
+        "name": f"Vector store for {thread_id}",
+        **thread_store(),
+        "file_ids": list(dict.fromkeys(file_ids)),
+    }
+    made = new_store(ctx, helper)["id"]
+    resources = {**thread["tool_resources"], "file_search": {"vector_store_ids": [made]}}
+    threads.store(ctx).replace(thread_id, {**thread, "tool_resources": resources})
 
 
 def start_reply(ctx: Context, thread_id: str, run: Record) -> Record:

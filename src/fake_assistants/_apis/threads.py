@@ -54,12 +54,14 @@ def new(ctx: Context, body: dict[str, Any]) -> Record:
         "object": "thread",
         "created_at": now,
         "metadata": body.get("metadata") or {},
-        "tool_resources": _shared.apply_tool_resources(ctx, {}, body.get("tool_resources")),
+        "tool_resources": _shared.apply_tool_resources(
+            ctx, {}, body.get("tool_resources"), messages.thread_store()
+        ),
     }
     store(ctx).add(record["id"], now, record)
     for message in body.get("messages") or []:
-        messages.add(ctx, record["id"], message)
-    return record
+        messages.add(ctx, record["id"], message)  # attachments may give it a vector store
+    return find(ctx, record["id"])
 
 
 # --- handlers ------------------------------------------------------------------------------

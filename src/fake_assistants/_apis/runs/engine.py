@@ -255,14 +255,18 @@ def _search_step(move: Move, query: str) -> list[Result]:
 
 def vector_store_ids(ctx: Context, run: Record) -> list[str]:
     """The stores file_search reads in this run: the assistant's, the thread's, the run's,
-    each once, observed first so their files are ingested."""
-    from ..vector_stores.records import observe_store, touch
+    each once, observed first so their files are ingested. As on the service, the run
+    waits for the thread's store (where attachments go) to finish ingesting."""
+    from ..vector_stores.records import observe_store, settle_store, touch
 
     assistant = ctx.resource.store("assistants").get(run["assistant_id"]) or {}
     thread = ctx.resource.store("threads").get(run["thread_id"]) or {}
     known = store_ids_of(ctx, assistant, thread, run)
+    waited = store_ids_of(ctx, thread)
     for store_id in known:
         observe_store(ctx, store_id)
+        if store_id in waited:
+            settle_store(ctx, store_id)
         touch(ctx, store_id)
     return known
 

@@ -122,6 +122,7 @@ def delete(ctx: Context) -> dict[str, Any]:
     records.stores(ctx).remove(store_id)
     ctx.resource.drop("vector_stores", store_id)
     ingest.forget_index(ctx, store_id)
+    _shared.forget_vector_store(ctx, store_id)
     return {"id": store_id, "object": "vector_store.deleted", "deleted": True}
 
 

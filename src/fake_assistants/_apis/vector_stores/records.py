@@ -197,6 +197,13 @@ def observe_store(ctx: Context, store_id: str) -> None:
         observe_file(ctx, record)
 
 
+def settle_store(ctx: Context, store_id: str) -> None:
+    """Ingests the store's files in progress now: a run waits for its thread's store."""
+    for record in list(store_files(ctx, store_id)):
+        if record["status"] == "in_progress":
+            store_files(ctx, store_id).replace(record["id"], _ingested(ctx, record))
+
+
 # --- rendering -----------------------------------------------------------------------------
 
 
