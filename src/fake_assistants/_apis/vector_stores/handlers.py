@@ -10,7 +10,6 @@ from ..._http import Response
 from ..._ids import HEX
 from ..._listing import list_page, page_of, read_query
 from ..._resource import Record
-from ..._store import OrderedStore
 from ..._validation import Arr, Enum, Node, Num, Obj, Str
 from ..._versions import ApiVersion
 from .. import _shared, files
