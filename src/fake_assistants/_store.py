@@ -80,26 +80,23 @@ class OrderedStore(Generic[T]):
 
     @staticmethod
     def from_state(state: StoreState[T]) -> OrderedStore[T]:
-        store: OrderedStore[T] = OrderedStore()
-        store._key_of = dict(state.keys)
-        store._next = state.next
-        for object_id, item in state.items:
-            key = state.keys[object_id]
-            store._items[object_id] = item
-            store._ids_by_key[key] = object_id
-            store._keys.append(key)
-        store._keys.sort()
-        return store
+        return OrderedStore._holding(dict(state.items), dict(state.keys), state.next)
 
     def subset(self, kept: Mapping[str, T]) -> OrderedStore[T]:
         """A store of `kept` (ids of items here, with their values as they are now), in
         this store's order, which knows every id this one knows: a listing filtered by
         status takes any id of the unfiltered one as a cursor, deleted ones too."""
+        # The keys are shared, read only: the subset lives for one page.
+        return OrderedStore._holding(kept, self._key_of, self._next)
+
+    @staticmethod
+    def _holding(items: Mapping[str, T], keys: dict[str, Key], next_key: int) -> OrderedStore[T]:
+        """A store of `items`, ordered by `keys` (which may know more ids than it holds)."""
         store: OrderedStore[T] = OrderedStore()
-        store._key_of = self._key_of  # shared, read only: the subset lives for one page
-        store._next = self._next
-        for object_id, item in kept.items():
-            key = self._key_of[object_id]
+        store._key_of = keys
+        store._next = next_key
+        for object_id, item in items.items():
+            key = keys[object_id]
             store._items[object_id] = item
             store._ids_by_key[key] = object_id
             store._keys.append(key)
