@@ -1,3 +1,4 @@
-from helpers import offline  # noqa: F401  (autouse: no test may touch the network)
+# offline is autouse: no test may touch the network; fake and no_sleep serve many files.
+from helpers import fake, no_sleep, offline  # noqa: F401
 
 pytest_plugins = ["pytester"]

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import openai
 import pytest
+
+import fake_assistants
 
 ENDPOINT = "https://res.openai.azure.com"
 API_VERSION = "2024-05-01-preview"
@@ -162,3 +165,18 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", _refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
     yield
+
+
+@pytest.fixture
+def fake() -> Iterator[fake_assistants.FakeAssistants]:
+    """A fake serving `ENDPOINT` (and every Azure host) for the test."""
+    with fake_assistants.mock(endpoint=ENDPOINT) as active:
+        yield active
+
+
+@pytest.fixture
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Records every sleep the SDK's poll helpers ask for, without sleeping."""
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)
+    return slept

@@ -7,7 +7,6 @@ question is in them (the service's vector search, score threshold 0)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -33,12 +32,6 @@ ALERTS = (
     b"and the engineer acknowledges them within fifteen minutes.\n"
 )
 WEEK = 7 * 86_400
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAssistants]:
-    with fake_assistants.mock(endpoint=ENDPOINT) as active:
-        yield active
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +13,10 @@ import openai
 import pytest
 from helpers import ENDPOINT, async_client, client
 
-import fake_assistants
 from fake_assistants import FakeAssistants
 
 API_VERSION = "2025-04-01-preview"
 TEXT = b"Paris is the capital of France.\n"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAssistants]:
-    with fake_assistants.mock(endpoint=ENDPOINT) as active:
-        yield active
 
 
 @pytest.fixture

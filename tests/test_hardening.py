@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,6 @@ import openai
 import pytest
 from helpers import client
 
-import fake_assistants
 from fake_assistants import FakeAssistants, Reply, ReplyContext, SnapshotError
 
 # A pattern whose failing match backtracks for ever under `re`, with a minLength the
@@ -86,12 +85,6 @@ def test_a_nested_quantifier_pattern_is_answered_quickly() -> None:
 # --- snapshots ------------------------------------------------------------------------------
 
 ENDPOINT = "https://res.openai.azure.com"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAssistants]:
-    with fake_assistants.mock(endpoint=ENDPOINT) as active:
-        yield active
 
 
 @pytest.fixture

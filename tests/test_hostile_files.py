@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 import zipfile
 import zlib
-from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -36,21 +34,8 @@ WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeAssistants]:
-    with fake_assistants.mock(endpoint=ENDPOINT) as active:
-        yield active
-
-
-@pytest.fixture
 def sdk() -> openai.AzureOpenAI:
     return client(api_version=API_VERSION)
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    slept: list[float] = []
-    monkeypatch.setattr(time, "sleep", slept.append)
-    return slept
 
 
 def upload(sdk: openai.AzureOpenAI, name: str, data: bytes) -> str:

@@ -4,7 +4,6 @@ a run that is not finished, and an `image_url` part shown with its default `deta
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -24,12 +23,6 @@ NOTHING_TO_ANSWER = {
     "code": "invalid_thread",
 }
 IMAGE = "https://example.com/cat.png"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAssistants]:
-    with fake_assistants.mock(endpoint=ENDPOINT) as active:
-        yield active
 
 
 @pytest.fixture

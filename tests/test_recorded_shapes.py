@@ -4,14 +4,12 @@ test_azure_recordings.py), checked here through the openai SDK, one fix at a tim
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import openai
 import pytest
-from helpers import ENDPOINT, client
+from helpers import client
 
-import fake_assistants
 from fake_assistants import FakeAssistants
 
 LATEST = "2025-04-01-preview"
@@ -20,12 +18,6 @@ ASSISTANT_KEYS = [
     "top_p", "temperature", "tool_resources", "metadata", "response_format",
 ]  # fmt: skip
 CACHED = {"cached_tokens": 0}
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAssistants]:
-    with fake_assistants.mock(endpoint=ENDPOINT) as active:
-        yield active
 
 
 def sdk(api_version: str = LATEST) -> openai.AzureOpenAI:

@@ -4,8 +4,6 @@ scripted replies, the refusals the service answers with, and run steps."""
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
@@ -33,22 +31,8 @@ WEATHER = {
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeAssistants]:
-    with fake_assistants.mock(endpoint=ENDPOINT) as active:
-        yield active
-
-
-@pytest.fixture
 def sdk() -> openai.AzureOpenAI:
     return client(api_version=API_VERSION)
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Records every sleep the SDK's poll helpers ask for, without sleeping."""
-    slept: list[float] = []
-    monkeypatch.setattr(time, "sleep", slept.append)
-    return slept
 
 
 def thread_with(sdk: openai.AzureOpenAI, text: str = "What is the weather in Paris?") -> str:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -32,12 +31,6 @@ TEXT_EVENTS = [
     "thread.message.in_progress",
 ]
 TEXT_TAIL = ["thread.message.completed", "thread.run.step.completed", "thread.run.completed"]
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAssistants]:
-    with fake_assistants.mock(endpoint=ENDPOINT) as active:
-        yield active
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ filter, the refusals with their exact bodies, and the direct API over the same s
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import openai
 import pytest
-from helpers import ENDPOINT, async_client, client
+from helpers import async_client, client
 
 import fake_assistants
 from fake_assistants import FakeAssistants
@@ -21,12 +21,6 @@ MESSAGE_KEYS = [
     "attachments", "metadata",
 ]  # fmt: skip
 EMPTY_CODE_INTERPRETER = {"code_interpreter": {"file_ids": []}}
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAssistants]:
-    with fake_assistants.mock(endpoint=ENDPOINT) as active:
-        yield active
 
 
 @pytest.fixture

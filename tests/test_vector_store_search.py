@@ -5,7 +5,6 @@ them (the gateway's 404, an unknown parameter)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -21,12 +20,6 @@ FIRST = "2025-03-01-preview"
 FOODS = b"Filip's favorite food is cake. He eats it every Sunday with his sister."
 CITIES = b"The capital of Norway is Oslo. Oslo lies at the head of the Oslofjord."
 TRAINS = b"Trains to Bergen leave Oslo every morning. The trip takes seven hours."
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAssistants]:
-    with fake_assistants.mock(endpoint=ENDPOINT) as active:
-        yield active
 
 
 @pytest.fixture

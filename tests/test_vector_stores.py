@@ -5,8 +5,6 @@ whose answers cite the passage that holds the answer."""
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -24,21 +22,8 @@ CITIES = b"The capital of Norway is Oslo. Oslo lies at the head of the Oslofjord
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeAssistants]:
-    with fake_assistants.mock(endpoint=ENDPOINT) as active:
-        yield active
-
-
-@pytest.fixture
 def sdk() -> openai.AzureOpenAI:
     return client(api_version=API_VERSION)
-
-
-@pytest.fixture
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    slept: list[float] = []
-    monkeypatch.setattr(time, "sleep", slept.append)
-    return slept
 
 
 def refusal(message: str, param: str | None = None, code: str | None = None) -> dict[str, Any]:
