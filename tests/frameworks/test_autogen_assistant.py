@@ -173,7 +173,7 @@ async def test_default_answer_then_a_second_turn_then_reset(fake: FakeAssistants
 
     assert calls == ["Paris"]
     assert first.startswith("get_weather returned: " + json.dumps(WEATHER) + ". ")
-    assert re.search(r"\(ref [0-9a-f]{6}\)\.$", first), first
+    assert re.search(r"\bref [0-9a-f]{6}\)\.$", first), first
     assert inner == []  # no tool this time
     assert "And tomorrow?" in second
     assert first != second

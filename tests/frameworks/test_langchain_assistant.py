@@ -175,7 +175,7 @@ def test_agent_executor_with_the_default_answer(fake: FakeAssistants) -> None:
     assert action.tool_input == {"city": "Paris"}
     output = result["output"]
     assert output.startswith(f"get_weather returned: {observation}. ")
-    assert re.search(r"\(ref [0-9a-f]{6}\)\.$", output), output
+    assert re.search(r"\bref [0-9a-f]{6}\)\.$", output), output
     thread_id, run_id = result["thread_id"], result["run_id"]
     assert texts(fake, thread_id) == [("user", QUESTION), ("assistant", output)]
     assert_tool_turn(fake, thread_id, run_id, action.tool_call_id, output)
