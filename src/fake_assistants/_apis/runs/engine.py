@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ... import _turn as turn
 from ..._context import Context
 from ..._default_reply import count_tokens
 from ..._replies import CodeStep, Reply, ReplyContext, replying, text_of
 from ..._resource import Record, Resource
 from .. import messages
-from ..vector_stores import Result, search
+from ..vector_stores import search
 from . import citations, records, sandbox
 from .records import TERMINAL
 
@@ -215,22 +216,17 @@ def _act(move: Move, reply: Reply) -> bool:
 
 
 def _answer_text(move: Move, reply: Reply) -> tuple[str | None, list[dict[str, Any]]]:
-    """The answer's text and citations: a file_search reply searches first, and without
-    a scripted text the fake composes one from the best passage."""
-    text, cited = reply.text, list(reply.citations)
-    if reply.file_search is not None:
-        results = _search_step(move, reply.file_search)
-        if text is None:
-            text, cited = citations.composed_answer(reply.file_search, results)
-        elif not cited and results:
-            cited = [results[0].file_id]
-    if text is None:
+    """The answer's text and citations, rendered: a file_search reply searches first,
+    and the neutral turn says what the answer is and cites."""
+    search = None if reply.file_search is None else _search_step(move, reply.file_search)
+    message = turn.answer(reply, search)
+    if message is None:
         return None, []
     position = len(messages.store(move.ctx, move.run["thread_id"]))
-    return citations.cite(text, cited, position)
+    return citations.cite(message, position)
 
 
-def _search_step(move: Move, query: str) -> list[Result]:
+def _search_step(move: Move, query: str) -> turn.SearchCall:
     """A file_search tool call over the run's vector stores, complete at once."""
     ctx, run = move.ctx, move.run
     step = _new_step(move, "tool_calls", {"type": "tool_calls", "tool_calls": []})
@@ -241,16 +237,16 @@ def _search_step(move: Move, query: str) -> list[Result]:
         move, step, {"index": 0, "id": call_id, "type": "file_search", "file_search": start}
     )
     stores = vector_store_ids(ctx, run)
-    results = search(ctx, stores, query, limit, ranking["score_threshold"])
+    found = turn.SearchCall(
+        query, tuple(search(ctx, stores, query, limit, ranking["score_threshold"]))
+    )
     step["step_details"] = {
         "type": "tool_calls",
-        "tool_calls": [citations.call(call_id, ranking, results)],
+        "tool_calls": [citations.call(call_id, ranking, found.results)],
     }
     run["_searched"] = True
-    _complete_step(
-        move, step, completion=0, prompt=_prompt_tokens(move) + citations.tokens(results)
-    )
-    return results
+    _complete_step(move, step, completion=0, prompt=_prompt_tokens(move) + found.tokens)
+    return found
 
 
 def vector_store_ids(ctx: Context, run: Record) -> list[str]:

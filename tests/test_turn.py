@@ -1,0 +1,78 @@
+"""The protocol-neutral model turn: what a reply makes the model say and cite, as plain
+outputs (no runs, no markers), and the assistants rendering of those outputs."""
+
+from __future__ import annotations
+
+from fake_assistants import Reply
+from fake_assistants._apis.runs import citations
+from fake_assistants._apis.vector_stores import Result
+from fake_assistants._turn import (
+    NOTHING_FOUND,
+    Citation,
+    CodeCall,
+    FunctionCall,
+    Message,
+    SearchCall,
+    Usage,
+    answer,
+    cited_message,
+    function_calls,
+)
+
+PASSAGE = Result("file-a", "hours.txt", "The office opens at nine. It closes at five.", 0.8)
+
+
+def test_a_text_reply_is_a_message_without_citations() -> None:
+    assert answer(Reply(text="Hello.")) == Message("Hello.")
+
+
+def test_a_reply_without_text_says_nothing() -> None:
+    assert answer(Reply(tool_calls=[{"name": "f"}])) is None
+
+
+def test_citations_stand_before_the_final_period_as_offsets_in_plain_text() -> None:
+    message = answer(Reply(text="It opens at nine.", citations=["file-a", "file-b"]))
+    assert message == Message(
+        "It opens at nine.", (Citation("file-a", 16), Citation("file-b", 16))
+    )
+    assert cited_message("No period", ["file-a"]).citations == (Citation("file-a", 9),)
+
+
+def test_a_search_without_text_composes_the_answer_from_the_best_passage() -> None:
+    search = SearchCall("When does the office open?", (PASSAGE,))
+    message = answer(Reply(file_search=search.query), search)
+    assert message == Message("The office opens at nine.", (Citation("file-a", 24),))
+
+
+def test_a_search_cites_the_best_passage_under_a_scripted_text() -> None:
+    search = SearchCall("open?", (PASSAGE,))
+    assert answer(Reply(text="Nine.", file_search="open?"), search) == Message(
+        "Nine.", (Citation("file-a", 4),)
+    )
+    named = answer(Reply(text="Nine.", file_search="open?", citations=["file-b"]), search)
+    assert named is not None and named.citations == (Citation("file-b", 4),)
+
+
+def test_a_search_that_finds_nothing_says_so_and_cites_nothing() -> None:
+    search = SearchCall("open?", ())
+    assert answer(Reply(file_search="open?"), search) == Message(NOTHING_FOUND)
+    assert search.tokens == 0
+
+
+def test_calls_and_usage_are_neutral_values() -> None:
+    reply = Reply(tool_calls=[{"name": "get_weather", "arguments": {"city": "Oslo"}}])
+    assert function_calls(reply) == (FunctionCall("get_weather", '{"city": "Oslo"}'),)
+    assert function_calls(reply)[0].tokens > 0
+    assert CodeCall("print(6*7)", "42").tokens == 6  # print ( 6 * 7 )
+    assert SearchCall("q", (PASSAGE,)).tokens > 0
+    assert Usage(3, 4).total_tokens == 7
+
+
+def test_assistants_render_citations_as_markers_over_their_annotations() -> None:
+    message = Message("Nine. Five.", (Citation("file-a", 4), Citation("file-b", 10)))
+    text, annotations = citations.cite(message, 2)
+    assert text == "Nine【2:0†source】. Five【2:1†source】."
+    for annotation in annotations:
+        assert text[annotation["start_index"] : annotation["end_index"]] == annotation["text"]
+    assert [a["file_citation"]["file_id"] for a in annotations] == ["file-a", "file-b"]
+    assert citations.cite(Message("Plain."), 0) == ("Plain.", [])
