@@ -4,13 +4,14 @@ outputs (no runs, no markers), and the assistants rendering of those outputs."""
 from __future__ import annotations
 
 from fake_assistants import Reply
-from fake_assistants._apis.runs import citations
+from fake_assistants._apis.runs import citations, sandbox
 from fake_assistants._apis.vector_stores import Result
 from fake_assistants._turn import (
     NOTHING_FOUND,
     Citation,
     CodeCall,
     FunctionCall,
+    MadeFile,
     Message,
     SearchCall,
     Usage,
@@ -32,9 +33,7 @@ def test_a_reply_without_text_says_nothing() -> None:
 
 def test_citations_stand_before_the_final_period_as_offsets_in_plain_text() -> None:
     message = answer(Reply(text="It opens at nine.", citations=["file-a", "file-b"]))
-    assert message == Message(
-        "It opens at nine.", (Citation("file-a", 16), Citation("file-b", 16))
-    )
+    assert message == Message("It opens at nine.", (Citation("file-a", 16), Citation("file-b", 16)))
     assert cited_message("No period", ["file-a"]).citations == (Citation("file-a", 9),)
 
 
@@ -76,3 +75,13 @@ def test_assistants_render_citations_as_markers_over_their_annotations() -> None
         assert text[annotation["start_index"] : annotation["end_index"]] == annotation["text"]
     assert [a["file_citation"]["file_id"] for a in annotations] == ["file-a", "file-b"]
     assert citations.cite(Message("Plain."), 0) == ("Plain.", [])
+
+
+def test_assistants_point_file_path_annotations_at_the_files_a_code_call_made() -> None:
+    made = CodeCall("plot()", None, (MadeFile("file-1", "/mnt/data/a.csv", image=False),))
+    text = "Saved to sandbox:/mnt/data/a.csv for you."
+    (found,) = sandbox.file_paths(text, made.files)
+    assert text[found["start_index"] : found["end_index"]] == "sandbox:/mnt/data/a.csv"
+    assert found["file_path"] == {"file_id": "file-1"}
+    picture = MadeFile("file-2", "a.png", image=True)
+    assert sandbox.file_paths("sandbox:a.png", [picture]) == []

@@ -190,7 +190,7 @@ def _act(move: Move, reply: Reply) -> bool:
     if reply.expire:
         _finish(move, "expired")
         return False
-    made = [file for code in reply.code_steps for file in _code_step(move, code)]
+    made = [file for code in reply.code_steps for file in _code_step(move, code).files]
     prompt = _prompt_tokens(move)
     if reply.incomplete == "max_prompt_tokens" or _over(move, "max_prompt_tokens", prompt):
         _finish(move, "incomplete", reason="max_prompt_tokens")
@@ -200,14 +200,14 @@ def _act(move: Move, reply: Reply) -> bool:
         annotations = sorted(
             annotations + sandbox.file_paths(text, made), key=lambda a: a["start_index"]
         )
-        images = [f["id"] for f in made if f["image"]]
+        images = [f.id for f in made if f.image]
         if not _message_step(move, text, prompt, annotations, images):
             return False
     if reply.incomplete is not None:
         _finish(move, "incomplete", reason=reply.incomplete)
         return False
     if reply.calls:
-        _function_step(move, reply, prompt)
+        _function_step(move, turn.function_calls(reply), prompt)
         return False
     if text is None:
         return True  # only code ran: the model goes on
@@ -370,12 +370,12 @@ def _word_parts(text: str) -> list[dict[str, Any]]:
     ]
 
 
-def _function_step(move: Move, reply: Reply, prompt: int) -> None:
+def _function_step(move: Move, made: Sequence[turn.FunctionCall], prompt: int) -> None:
     """Function calls made: a tool_calls step stays in progress while the run waits."""
     ctx, run = move.ctx, move.run
     step = _new_step(move, "tool_calls", {"type": "tool_calls", "tool_calls": []})
     calls: list[dict[str, Any]] = []
-    for index, call in enumerate(reply.calls):
+    for index, call in enumerate(made):
         call_id = ctx.resource.ids.new("call_")
         calls.append(
             {
@@ -391,8 +391,7 @@ def _function_step(move: Move, reply: Reply, prompt: int) -> None:
         more = {"index": index, "type": "function", "function": {"arguments": call.arguments}}
         _step_delta(move, step, more)
     step["step_details"] = {"type": "tool_calls", "tool_calls": calls}
-    completion = sum(count_tokens(c.name + c.arguments) for c in reply.calls)
-    step["_usage"] = (prompt, completion)
+    step["_usage"] = (prompt, sum(call.tokens for call in made))
     records.save_step(ctx, step)
     required: list[dict[str, Any]] = [
         {
@@ -414,30 +413,30 @@ def _function_step(move: Move, reply: Reply, prompt: int) -> None:
     move.emit_run()
 
 
-def _code_step(move: Move, code: CodeStep) -> list[dict[str, Any]]:
-    """A code interpreter call, complete at once (the fake runs no code). Returns the
-    files it made, for the answer to show and point at."""
+def _code_step(move: Move, code: CodeStep) -> turn.CodeCall:
+    """A code interpreter call, complete at once (the fake runs no code): the neutral
+    call, with the files it made for the answer to show and point at."""
     ctx = move.ctx
     step = _new_step(move, "tool_calls", {"type": "tool_calls", "tool_calls": []})
     call_id = ctx.resource.ids.new("call_")
-    made = sandbox.outputs(ctx, code)
-    outputs = ([] if code.logs is None else [{"type": "logs", "logs": code.logs}]) + [
-        {"type": "image", "image": {"file_id": f["id"]}} for f in made if f["image"]
+    made = turn.CodeCall(code.input, code.logs, tuple(sandbox.outputs(ctx, code)))
+    outputs = ([] if made.logs is None else [{"type": "logs", "logs": made.logs}]) + [
+        {"type": "image", "image": {"file_id": f.id}} for f in made.files if f.image
     ]
     start = {"input": "", "outputs": []}
     first = {"index": 0, "id": call_id, "type": "code_interpreter", "code_interpreter": start}
     _step_delta(move, step, first)
-    typed = {"index": 0, "type": "code_interpreter", "code_interpreter": {"input": code.input}}
+    typed = {"index": 0, "type": "code_interpreter", "code_interpreter": {"input": made.code}}
     _step_delta(move, step, typed)
     if outputs:
         shown = [{"index": i, **output} for i, output in enumerate(outputs)]
         done = {"index": 0, "type": "code_interpreter", "code_interpreter": {"outputs": shown}}
         _step_delta(move, step, done)
-    details = {"input": code.input, "outputs": outputs}
+    details = {"input": made.code, "outputs": outputs}
     call = {"id": call_id, "type": "code_interpreter", "code_interpreter": details}
     step["step_details"] = {"type": "tool_calls", "tool_calls": [call]}
     prompt = _prompt_tokens(move)
-    _complete_step(move, step, completion=count_tokens(code.input), prompt=prompt)
+    _complete_step(move, step, completion=made.tokens, prompt=prompt)
     return made
 
 
