@@ -3,7 +3,10 @@ outputs (no runs, no markers), and the assistants rendering of those outputs."""
 
 from __future__ import annotations
 
-from fake_assistants import Reply
+from helpers import client
+
+import fake_assistants
+from fake_assistants import Reply, ReplyContext
 from fake_assistants._apis.runs import citations, sandbox
 from fake_assistants._apis.vector_stores import Result
 from fake_assistants._turn import (
@@ -85,3 +88,29 @@ def test_assistants_point_file_path_annotations_at_the_files_a_code_call_made() 
     assert found["file_path"] == {"file_id": "file-1"}
     picture = MadeFile("file-2", "a.png", image=True)
     assert sandbox.file_paths("sandbox:a.png", [picture]) == []
+
+
+def test_a_reply_function_is_told_the_protocol_beside_the_neutral_view(
+    fake: fake_assistants.FakeAssistants,
+) -> None:
+    seen: list[ReplyContext] = []
+
+    def reply(ctx: ReplyContext) -> str:
+        seen.append(ctx)
+        return f"{ctx.protocol}: {ctx.question}"
+
+    fake.add_reply(reply)
+    sdk = client()
+    assistant = sdk.beta.assistants.create(model="gpt-4o")
+    thread = sdk.beta.threads.create(messages=[{"role": "user", "content": "Hi?"}])
+    run = sdk.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    assert run.status == "completed"
+    (ctx,) = seen
+    assert (ctx.protocol, ctx.question, ctx.tool_outputs, ctx.tool_calls) == (
+        "assistants",
+        "Hi?",
+        [],
+        [],
+    )
+    answer_text = sdk.beta.threads.messages.list(thread_id=thread.id).data[0].content[0]
+    assert answer_text.type == "text" and answer_text.text.value == "assistants: Hi?"

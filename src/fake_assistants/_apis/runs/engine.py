@@ -520,6 +520,7 @@ def _reply_context(move: Move) -> ReplyContext:
         vector_store_ids=vector_store_ids(ctx, run),
         sandbox=sandbox.mounted(ctx, run),
         searched=bool(run.get("_searched")),
+        protocol="assistants",
     )
 
 
