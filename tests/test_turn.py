@@ -43,13 +43,13 @@ def test_citations_stand_before_the_final_period_as_offsets_in_plain_text() -> N
 def test_a_search_without_text_composes_the_answer_from_the_best_passage() -> None:
     search = SearchCall("When does the office open?", (PASSAGE,))
     message = answer(Reply(file_search=search.query), search)
-    assert message == Message("The office opens at nine.", (Citation("file-a", 24),))
+    assert message == Message("The office opens at nine.", (Citation("file-a", 24, "hours.txt"),))
 
 
 def test_a_search_cites_the_best_passage_under_a_scripted_text() -> None:
     search = SearchCall("open?", (PASSAGE,))
     assert answer(Reply(text="Nine.", file_search="open?"), search) == Message(
-        "Nine.", (Citation("file-a", 4),)
+        "Nine.", (Citation("file-a", 4, "hours.txt"),)
     )
     named = answer(Reply(text="Nine.", file_search="open?", citations=["file-b"]), search)
     assert named is not None and named.citations == (Citation("file-b", 4),)

@@ -14,7 +14,7 @@ renderer would write the same outputs as output items and events.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -51,6 +51,7 @@ class Citation:
 
     file_id: str
     index: int
+    filename: str | None = None  # known when a search found the file; else the renderer's
 
 
 @dataclass(frozen=True)
@@ -126,14 +127,18 @@ def answer(reply: Reply, search: SearchCall | None = None) -> Message | None:
             cited = [search.results[0].file_id]
     if text is None:
         return None
-    return cited_message(text, cited)
+    names = {result.file_id: result.filename for result in search.results} if search else {}
+    return cited_message(text, cited, names)
 
 
-def cited_message(text: str, file_ids: Sequence[str]) -> Message:
+def cited_message(
+    text: str, file_ids: Sequence[str], names: Mapping[str, str] | None = None
+) -> Message:
     """The citations stand at the end of the text, before its final period, as the
-    service writes them."""
+    service writes them (both protocols: a marker there, or an annotation's `index`)."""
     at = len(text) - 1 if text.endswith(".") else len(text)
-    return Message(text, tuple(Citation(file_id, at) for file_id in file_ids))
+    found = names or {}
+    return Message(text, tuple(Citation(f, at, found.get(f)) for f in file_ids))
 
 
 def composed_answer(question: str, results: Sequence[Passage]) -> tuple[str, list[str]]:
