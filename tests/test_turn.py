@@ -13,6 +13,7 @@ from fake_assistants._turn import (
     NOTHING_FOUND,
     Citation,
     CodeCall,
+    Error,
     FunctionCall,
     MadeFile,
     Message,
@@ -20,6 +21,7 @@ from fake_assistants._turn import (
     Usage,
     answer,
     cited_message,
+    error_of,
     function_calls,
 )
 
@@ -68,6 +70,10 @@ def test_calls_and_usage_are_neutral_values() -> None:
     assert CodeCall("print(6*7)", "42").tokens == 6  # print ( 6 * 7 )
     assert SearchCall("q", (PASSAGE,)).tokens > 0
     assert Usage(3, 4).total_tokens == 7
+    failed = Reply(error={"code": "rate_limit_exceeded", "message": "Slow down."})
+    assert error_of(failed) == Error("rate_limit_exceeded", "Slow down.")
+    assert error_of(Reply(error={"message": "No code."})) == Error(None, "No code.")
+    assert error_of(Reply(text="Fine.")) is None
 
 
 def test_assistants_render_citations_as_markers_over_their_annotations() -> None:

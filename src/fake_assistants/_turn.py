@@ -9,6 +9,7 @@ renderer would write the same outputs as output items and events.
   text (no markers: a renderer writes its own, as assistants' `【i:j†source】`).
 - `FunctionCall`: a call the model waits on (the caller gives it an id).
 - `Usage`: input and output tokens.
+- `Error`: why the turn failed (an incomplete turn's reason is the reply's `incomplete`).
 """
 
 from __future__ import annotations
@@ -109,6 +110,20 @@ class Usage:
     @property
     def total_tokens(self) -> int:
         return self.input_tokens + self.output_tokens
+
+
+@dataclass(frozen=True)
+class Error:
+    """The turn failed: a run's `last_error`, a response's `error`."""
+
+    code: str | None
+    message: str | None
+
+
+def error_of(reply: Reply) -> Error | None:
+    return (
+        None if reply.error is None else Error(reply.error.get("code"), reply.error.get("message"))
+    )
 
 
 def function_calls(reply: Reply) -> tuple[FunctionCall, ...]:

@@ -180,11 +180,9 @@ def _proceed(move: Move) -> None:
 
 def _act(move: Move, reply: Reply) -> bool:
     """Plays one reply; True when the model must take another turn."""
-    if reply.error is not None:
-        move.run["last_error"] = {
-            "code": reply.error.get("code"),
-            "message": reply.error.get("message"),
-        }
+    failure = turn.error_of(reply)
+    if failure is not None:
+        move.run["last_error"] = {"code": failure.code, "message": failure.message}
         _finish(move, "failed")
         return False
     if reply.expire:
