@@ -22,6 +22,7 @@ _MODULES = (
     "._replies",
     "._faults",
     "._snapshot",
+    "._unserved",
     "._fake",
     "._server",
 )
@@ -93,13 +94,14 @@ if TYPE_CHECKING:
         UnservedPath,
         WireError,
     )
-    from ._fake import FakeAssistants, UnsupportedRequestWarning, mock
+    from ._fake import FakeAssistants, mock
     from ._faults import Fault
     from ._http import Dropped, Request, Response
     from ._replies import CodeStep, Reply, ReplyContext, ToolCall
     from ._server import serve
     from ._service import Call, CallList, Service
     from ._snapshot import SnapshotError
+    from ._unserved import UnsupportedRequestWarning
     from ._views import AssistantsView, Collection, Item, ResourceView
 else:  # hidden from type checkers, so a misspelt name stays an error for them
 

@@ -6,7 +6,6 @@ import functools
 import inspect
 import json
 import os
-import sys
 import threading
 import unittest
 import warnings
@@ -35,6 +34,7 @@ from ._snapshot import (
     settings,
     write_atomically,
 )
+from ._unserved import UnsupportedRequestWarning, user_stacklevel
 from ._versions import ASSISTANTS_VERSIONS, LATEST
 from ._views import UNNAMED, Collection, Files, ResourceView
 
@@ -44,10 +44,6 @@ T = TypeVar("T")
 INJECTED = "fake_assistants"
 _MAKING = threading.Lock()  # makes each fake's service once, whichever thread asks first
 SERVICE_OPTIONS = frozenset(Options.__dataclass_fields__)
-
-
-class UnsupportedRequestWarning(UserWarning):
-    """Requests to an Azure host that the fake answered with 404 because it does not serve them."""
 
 
 class FakeAssistants:
@@ -273,7 +269,7 @@ class FakeAssistants:
                 "If the real service serves them, fake-assistants does not implement them "
                 "yet; otherwise check the path. Pass report_unsupported=False to silence this."
             ),
-            stacklevel=_user_stacklevel(),
+            stacklevel=user_stacklevel(),
         )
 
     # --- journal -----------------------------------------------------------------------
@@ -547,15 +543,6 @@ def nearby_lines(calls: Sequence[Call]) -> str:
     near = [(path, served_nearby(path)) for path in paths]
     lines = [f"  {path}: {routes}" for path, routes in near if routes]
     return "Served near them:\n" + "\n".join(lines) + "\n" if lines else ""
-
-
-def _user_stacklevel() -> int:
-    """The stacklevel of the first frame outside this package: the user's `with` or test."""
-    package = os.path.dirname(__file__)
-    frame, level = sys._getframe(1), 1  # level 1 is the frame that calls warn()
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def decorate(func: Callable[..., Any], make: Callable[[], FakeAssistants]) -> Callable[..., Any]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ from typing import Any, Protocol
 from ._hosts import host_of, is_azure_host, normal_netloc
 from ._http import Dropped, Request, Response
 from ._limits import body_limit
+from ._unserved import UnsupportedRequestWarning, user_stacklevel
 
 METHOD = "_send_single_request"
 MODULES = ("httpx", "httpx2")
@@ -158,16 +160,12 @@ class _Refuser:
         return True
 
     def handle(self, request: Request) -> Response:
-        import warnings
-
-        from ._fake import UnsupportedRequestWarning, _user_stacklevel
-
         warnings.warn(
             UnsupportedRequestWarning(
                 "fake-assistants answered 404 'Resource not found' to a request no active "
                 f"fake claims: {request.method} {request.host}{request.path} (via {request.via})"
             ),
-            stacklevel=_user_stacklevel(),
+            stacklevel=user_stacklevel(),
         )
         note = "fake-assistants: a fake is active, and none claims this host"
         headers = (("content-type", "application/json"), ("x-fake-assistants-unserved", note))

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from ._default_reply import default_arguments, default_json, default_text
 
 IncompleteReason = Literal["max_completion_tokens", "max_prompt_tokens"]
+Protocol = Literal["assistants", "responses"]
 
 
 @dataclass(frozen=True)
@@ -171,10 +172,12 @@ def _encodable(name: str, value: object) -> None:
 class ReplyContext:
     """What a reply function (`fake.add_reply(fn)`) is given.
 
-    `run`: the run as the API shows it; `messages`: the thread's messages, oldest first,
-    as the API shows them; `tool_outputs`: the outputs submitted so far in this run
-    (`{"tool_call_id", "output"}`); `assistant`: the run's assistant; `tool_calls`: the
-    function calls made so far in this run (`{"id", "name", "arguments"}`).
+    Neutral (the same on every protocol): `question`, the newest user message's text;
+    `tool_outputs`, the outputs given so far (`{"tool_call_id", "output"}`); `tool_calls`,
+    the function calls made so far (`{"id", "name", "arguments"}`); `protocol`, which API
+    asks (`"assistants"`). The protocol's own objects beside them: `run`, the run as the
+    API shows it; `messages`, the thread's messages, oldest first, as the API shows them;
+    `assistant`, the run's assistant.
     """
 
     run: dict[str, Any]
@@ -185,6 +188,7 @@ class ReplyContext:
     vector_store_ids: list[str] = field(default_factory=list)  # what file_search searches
     sandbox: dict[str, str] = field(default_factory=dict)  # /mnt/data/<file_id> -> its name
     searched: bool = False  # a file_search step ran in this run already
+    protocol: Protocol = "assistants"  # which API the model answers
 
     @property
     def question(self) -> str:

@@ -13,7 +13,7 @@ from .._resource import Record
 from .._store import OrderedStore
 from .._validation import Node, Num, Obj, Str
 from .._versions import ApiVersion
-from . import _shared
+from . import _shared, tool_resources
 from ._shared import METADATA
 
 KIND = "assistant"
@@ -63,7 +63,7 @@ def create(ctx: Context) -> Record:
     body = ctx.json()
     body_schema(ctx.version, on_create=True).check(body, "")
     check_model(body, ctx.deployments)
-    _shared.check_references(ctx, body.get("tool_resources"))
+    tool_resources.check_references(ctx, body.get("tool_resources"))
     now = ctx.now()
     record: Record = {
         "id": ctx.resource.ids.new("asst_"),
@@ -105,7 +105,7 @@ def modify(ctx: Context) -> Record:
     body = ctx.json()
     body_schema(ctx.version, on_create=False).check(body, "")
     check_model(body, ctx.deployments)
-    _shared.check_references(ctx, body.get("tool_resources"))
+    tool_resources.check_references(ctx, body.get("tool_resources"))
     updated = dict(current)  # _apply assigns whole values: one level of copy is enough
     _apply(ctx, updated, body)
     store(ctx).replace(assistant_id, updated)
@@ -157,7 +157,7 @@ def _apply(ctx: Context, record: Record, body: dict[str, Any]) -> None:
         record["tools"] = [_shared.stored_tool(tool) for tool in body["tools"] or []]
     resources = record["tool_resources"]
     if "tool_resources" in body:
-        resources = _shared.apply_tool_resources(ctx, resources, body["tool_resources"])
+        resources = tool_resources.apply_tool_resources(ctx, resources, body["tool_resources"])
     if "file_ids" in body:  # v1: the code interpreter's files
         resources = {**resources, "code_interpreter": {"file_ids": list(body["file_ids"] or [])}}
     record["tool_resources"] = _shared.with_tool_defaults(resources, record["tools"])

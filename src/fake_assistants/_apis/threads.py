@@ -11,7 +11,7 @@ from .._resource import Record
 from .._store import OrderedStore
 from .._validation import Arr, Node, Obj, join
 from .._versions import ApiVersion
-from . import _shared, messages
+from . import _shared, messages, tool_resources
 from ._shared import METADATA
 
 KIND = "thread"
@@ -43,7 +43,7 @@ def check(ctx: Context, body: dict[str, Any], path: str = "") -> None:
     body_schema(ctx.version, on_create=True).check(body, path)
     for index, message in enumerate(body.get("messages") or []):
         messages.check(ctx, message, join(path, f"messages[{index}]"))
-    _shared.check_references(ctx, body.get("tool_resources"))
+    tool_resources.check_references(ctx, body.get("tool_resources"))
 
 
 def new(ctx: Context, body: dict[str, Any]) -> Record:
@@ -54,7 +54,7 @@ def new(ctx: Context, body: dict[str, Any]) -> Record:
         "object": "thread",
         "created_at": now,
         "metadata": body.get("metadata") or {},
-        "tool_resources": _shared.apply_tool_resources(
+        "tool_resources": tool_resources.apply_tool_resources(
             ctx, {}, body.get("tool_resources"), messages.thread_store()
         ),
     }
@@ -88,12 +88,12 @@ def modify(ctx: Context) -> Record:
     current = find(ctx, thread_id)
     body = ctx.json()
     body_schema(ctx.version, on_create=False).check(body, "")
-    _shared.check_references(ctx, body.get("tool_resources"))
+    tool_resources.check_references(ctx, body.get("tool_resources"))
     updated = dict(current)
     if "metadata" in body:
         updated["metadata"] = body["metadata"] or {}
     if "tool_resources" in body:
-        updated["tool_resources"] = _shared.apply_tool_resources(
+        updated["tool_resources"] = tool_resources.apply_tool_resources(
             ctx, current["tool_resources"], body["tool_resources"]
         )
     store(ctx).replace(thread_id, updated)

@@ -1,4 +1,5 @@
-"""file_search in a run: the search step, and answers that cite what it found.
+"""file_search in a run, rendered: the search step's tool call, and the markers and
+annotations of the answer's citations (what to say is the neutral turn's, `_turn`).
 
 Citation markers follow the service's format `【<message>:<result>†<source>】`; Azure
 writes the word `source` where OpenAI writes the file name (captured), and so does the
@@ -7,24 +8,18 @@ fake. Annotations cover the marker exactly (`start_index`..`end_index`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
-from ..._default_reply import count_tokens
-from ..vector_stores import Result
+from ..._turn import NOTHING_FOUND as NOTHING_FOUND  # its old home: still importable
+from ..._turn import Message, Passage
+from ..._turn import Sentence as Sentence
+from ..._turn import composed_answer as composed_answer
+from ..._turn import sentences as sentences
 
 RANKER = "default_2024_08_21"
 DEFAULT_MAX_RESULTS = 20
 SOURCE = "source"
-NOTHING_FOUND = "I could not find anything about that in the files I can search."
-_PARAGRAPH = re.compile(r"\n\s*\n")
-# A line that starts a block of its own: a list item, a heading, a table row.
-_BLOCK_START = re.compile(r"\s*(?:[-*+•]\s|\d{1,3}[.)]\s|#|\|)")
-# A sentence ends at . ! or ? (and closing quotes or brackets) before white space.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?![a-z])")  # not "e.g. a"
-_WORD = re.compile(r"\w+")
-SHORT_LINE = 0.6  # of the paragraph's widest line: shorter lines end a block
 
 
 def options(tools: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
@@ -36,7 +31,7 @@ def options(tools: list[dict[str, Any]]) -> tuple[int, dict[str, Any]]:
     return int(settings.get("max_num_results", DEFAULT_MAX_RESULTS)), shown
 
 
-def call(call_id: str, ranking: dict[str, Any], results: Sequence[Result]) -> dict[str, Any]:
+def call(call_id: str, ranking: dict[str, Any], results: Sequence[Passage]) -> dict[str, Any]:
     """The step's tool call, results with their content (shown only when asked for)."""
     found = [
         {
@@ -62,88 +57,22 @@ def without_content(step_call: dict[str, Any]) -> dict[str, Any]:
     return {**step_call, "file_search": {**search, "results": results}}
 
 
-def composed_answer(question: str, results: Sequence[Result]) -> tuple[str, list[str]]:
-    """The default answer: the whole sentence of the best passage that shares most words
-    with the question, and the file it cites."""
-    if not results:
-        return NOTHING_FOUND, []
-    asked = {word.lower() for word in _WORD.findall(question)}
-    found = sentences(results[0].text)
-    if not found:  # a passage of symbols only
-        return NOTHING_FOUND, []
-    best = max(found, key=lambda s: (s.whole, len(asked & _words(s.text))))
-    return best.text, [results[0].file_id]
-
-
-class Sentence(NamedTuple):
-    text: str
-    whole: bool  # not cut off by the chunk's window at either end
-
-
-def sentences(passage: str) -> list[Sentence]:
-    """The passage's sentences. Hard-wrapped lines (of text files and PDF pages) are
-    joined first; a blank line, a list item, a heading or a table row starts anew. A
-    chunk is a window of tokens, so its first sentence may lack its start (it begins
-    in lower case) and its last its end (no final punctuation): those are not whole."""
-    found: list[Sentence] = []
-    blocks = [block for paragraph in _PARAGRAPH.split(passage) for block in _blocks(paragraph)]
-    for number, block in enumerate(blocks):
-        parts = [part for part in _SENTENCE_END.split(block) if _WORD.search(part)]
-        for index, part in enumerate(parts):
-            cut_start = number == 0 and index == 0 and part[0].islower()
-            cut_end = number == len(blocks) - 1 and index == len(parts) - 1
-            cut_end = cut_end and not part.rstrip("\"')]").endswith((".", "!", "?"))
-            found.append(Sentence(part.lstrip("-*+•# "), not (cut_start or cut_end)))
-    return found
-
-
-def _blocks(paragraph: str) -> list[str]:
-    """A paragraph's lines joined into blocks, white space collapsed. A wrapped line
-    fills most of the width, so a line after a much shorter one (a heading, the end of
-    a paragraph in a PDF, which has no blank lines) starts a block too, unless it is
-    indented."""
-    lines = [line for line in paragraph.splitlines() if line.strip()]
-    widest = max((len(line.strip()) for line in lines), default=0)
-    blocks: list[list[str]] = []
-    for line in lines:
-        indented = line[0].isspace()  # goes on, as a list item's wrapped lines do
-        short = bool(blocks) and len(blocks[-1][-1].strip()) < SHORT_LINE * widest
-        short = short and not indented
-        if not blocks or short or _BLOCK_START.match(line):
-            blocks.append([])
-        blocks[-1].append(line)
-    return [" ".join(" ".join(block).split()) for block in blocks]
-
-
-def _words(text: str) -> set[str]:
-    return {word.lower() for word in _WORD.findall(text)}
-
-
-def cite(
-    text: str, file_ids: Sequence[str], message_index: int
-) -> tuple[str, list[dict[str, Any]]]:
-    """`text` with one marker per cited file, before its final period as the service
-    writes them, and the `file_citation` annotations over the markers."""
-    if not file_ids:
-        return text, []
-    tail = "." if text.endswith(".") else ""
-    body = text[: len(text) - len(tail)]
-    annotations = []
-    for index, file_id in enumerate(file_ids):
+def cite(message: Message, message_index: int) -> tuple[str, list[dict[str, Any]]]:
+    """The message's text with a marker at each citation, and the `file_citation`
+    annotations over the markers."""
+    text, done, annotations = "", 0, []
+    for index, citation in enumerate(message.citations):
+        text += message.text[done : citation.index]
+        done = citation.index
         marker = f"【{message_index}:{index}†{SOURCE}】"
-        start = len(body)
-        body += marker
         annotations.append(
             {
                 "type": "file_citation",
                 "text": marker,
-                "start_index": start,
-                "end_index": start + len(marker),
-                "file_citation": {"file_id": file_id},
+                "start_index": len(text),
+                "end_index": len(text) + len(marker),
+                "file_citation": {"file_id": citation.file_id},
             }
         )
-    return body + tail, annotations
-
-
-def tokens(results: Sequence[Result]) -> int:
-    return sum(count_tokens(result.text) for result in results)
+        text += marker
+    return text + message.text[done:], annotations

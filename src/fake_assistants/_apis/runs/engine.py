@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ... import _turn as turn
 from ..._context import Context
 from ..._default_reply import count_tokens
 from ..._replies import CodeStep, Reply, ReplyContext, replying, text_of
 from ..._resource import Record, Resource
 from .. import messages
-from ..vector_stores import Result, search
+from ..vector_stores import search
 from . import citations, records, sandbox
 from .records import TERMINAL
 
@@ -179,17 +180,15 @@ def _proceed(move: Move) -> None:
 
 def _act(move: Move, reply: Reply) -> bool:
     """Plays one reply; True when the model must take another turn."""
-    if reply.error is not None:
-        move.run["last_error"] = {
-            "code": reply.error.get("code"),
-            "message": reply.error.get("message"),
-        }
+    failure = turn.error_of(reply)
+    if failure is not None:
+        move.run["last_error"] = {"code": failure.code, "message": failure.message}
         _finish(move, "failed")
         return False
     if reply.expire:
         _finish(move, "expired")
         return False
-    made = [file for code in reply.code_steps for file in _code_step(move, code)]
+    made = [file for code in reply.code_steps for file in _code_step(move, code).files]
     prompt = _prompt_tokens(move)
     if reply.incomplete == "max_prompt_tokens" or _over(move, "max_prompt_tokens", prompt):
         _finish(move, "incomplete", reason="max_prompt_tokens")
@@ -199,14 +198,14 @@ def _act(move: Move, reply: Reply) -> bool:
         annotations = sorted(
             annotations + sandbox.file_paths(text, made), key=lambda a: a["start_index"]
         )
-        images = [f["id"] for f in made if f["image"]]
+        images = [f.id for f in made if f.image]
         if not _message_step(move, text, prompt, annotations, images):
             return False
     if reply.incomplete is not None:
         _finish(move, "incomplete", reason=reply.incomplete)
         return False
     if reply.calls:
-        _function_step(move, reply, prompt)
+        _function_step(move, turn.function_calls(reply), prompt)
         return False
     if text is None:
         return True  # only code ran: the model goes on
@@ -215,22 +214,17 @@ def _act(move: Move, reply: Reply) -> bool:
 
 
 def _answer_text(move: Move, reply: Reply) -> tuple[str | None, list[dict[str, Any]]]:
-    """The answer's text and citations: a file_search reply searches first, and without
-    a scripted text the fake composes one from the best passage."""
-    text, cited = reply.text, list(reply.citations)
-    if reply.file_search is not None:
-        results = _search_step(move, reply.file_search)
-        if text is None:
-            text, cited = citations.composed_answer(reply.file_search, results)
-        elif not cited and results:
-            cited = [results[0].file_id]
-    if text is None:
+    """The answer's text and citations, rendered: a file_search reply searches first,
+    and the neutral turn says what the answer is and cites."""
+    search = None if reply.file_search is None else _search_step(move, reply.file_search)
+    message = turn.answer(reply, search)
+    if message is None:
         return None, []
     position = len(messages.store(move.ctx, move.run["thread_id"]))
-    return citations.cite(text, cited, position)
+    return citations.cite(message, position)
 
 
-def _search_step(move: Move, query: str) -> list[Result]:
+def _search_step(move: Move, query: str) -> turn.SearchCall:
     """A file_search tool call over the run's vector stores, complete at once."""
     ctx, run = move.ctx, move.run
     step = _new_step(move, "tool_calls", {"type": "tool_calls", "tool_calls": []})
@@ -241,16 +235,16 @@ def _search_step(move: Move, query: str) -> list[Result]:
         move, step, {"index": 0, "id": call_id, "type": "file_search", "file_search": start}
     )
     stores = vector_store_ids(ctx, run)
-    results = search(ctx, stores, query, limit, ranking["score_threshold"])
+    found = turn.SearchCall(
+        query, tuple(search(ctx, stores, query, limit, ranking["score_threshold"]))
+    )
     step["step_details"] = {
         "type": "tool_calls",
-        "tool_calls": [citations.call(call_id, ranking, results)],
+        "tool_calls": [citations.call(call_id, ranking, found.results)],
     }
     run["_searched"] = True
-    _complete_step(
-        move, step, completion=0, prompt=_prompt_tokens(move) + citations.tokens(results)
-    )
-    return results
+    _complete_step(move, step, completion=0, prompt=_prompt_tokens(move) + found.tokens)
+    return found
 
 
 def vector_store_ids(ctx: Context, run: Record) -> list[str]:
@@ -374,12 +368,12 @@ def _word_parts(text: str) -> list[dict[str, Any]]:
     ]
 
 
-def _function_step(move: Move, reply: Reply, prompt: int) -> None:
+def _function_step(move: Move, made: Sequence[turn.FunctionCall], prompt: int) -> None:
     """Function calls made: a tool_calls step stays in progress while the run waits."""
     ctx, run = move.ctx, move.run
     step = _new_step(move, "tool_calls", {"type": "tool_calls", "tool_calls": []})
     calls: list[dict[str, Any]] = []
-    for index, call in enumerate(reply.calls):
+    for index, call in enumerate(made):
         call_id = ctx.resource.ids.new("call_")
         calls.append(
             {
@@ -395,8 +389,7 @@ def _function_step(move: Move, reply: Reply, prompt: int) -> None:
         more = {"index": index, "type": "function", "function": {"arguments": call.arguments}}
         _step_delta(move, step, more)
     step["step_details"] = {"type": "tool_calls", "tool_calls": calls}
-    completion = sum(count_tokens(c.name + c.arguments) for c in reply.calls)
-    step["_usage"] = (prompt, completion)
+    step["_usage"] = (prompt, sum(call.tokens for call in made))
     records.save_step(ctx, step)
     required: list[dict[str, Any]] = [
         {
@@ -418,30 +411,30 @@ def _function_step(move: Move, reply: Reply, prompt: int) -> None:
     move.emit_run()
 
 
-def _code_step(move: Move, code: CodeStep) -> list[dict[str, Any]]:
-    """A code interpreter call, complete at once (the fake runs no code). Returns the
-    files it made, for the answer to show and point at."""
+def _code_step(move: Move, code: CodeStep) -> turn.CodeCall:
+    """A code interpreter call, complete at once (the fake runs no code): the neutral
+    call, with the files it made for the answer to show and point at."""
     ctx = move.ctx
     step = _new_step(move, "tool_calls", {"type": "tool_calls", "tool_calls": []})
     call_id = ctx.resource.ids.new("call_")
-    made = sandbox.outputs(ctx, code)
-    outputs = ([] if code.logs is None else [{"type": "logs", "logs": code.logs}]) + [
-        {"type": "image", "image": {"file_id": f["id"]}} for f in made if f["image"]
+    made = turn.CodeCall(code.input, code.logs, tuple(sandbox.outputs(ctx, code)))
+    outputs = ([] if made.logs is None else [{"type": "logs", "logs": made.logs}]) + [
+        {"type": "image", "image": {"file_id": f.id}} for f in made.files if f.image
     ]
     start = {"input": "", "outputs": []}
     first = {"index": 0, "id": call_id, "type": "code_interpreter", "code_interpreter": start}
     _step_delta(move, step, first)
-    typed = {"index": 0, "type": "code_interpreter", "code_interpreter": {"input": code.input}}
+    typed = {"index": 0, "type": "code_interpreter", "code_interpreter": {"input": made.code}}
     _step_delta(move, step, typed)
     if outputs:
         shown = [{"index": i, **output} for i, output in enumerate(outputs)]
         done = {"index": 0, "type": "code_interpreter", "code_interpreter": {"outputs": shown}}
         _step_delta(move, step, done)
-    details = {"input": code.input, "outputs": outputs}
+    details = {"input": made.code, "outputs": outputs}
     call = {"id": call_id, "type": "code_interpreter", "code_interpreter": details}
     step["step_details"] = {"type": "tool_calls", "tool_calls": [call]}
     prompt = _prompt_tokens(move)
-    _complete_step(move, step, completion=count_tokens(code.input), prompt=prompt)
+    _complete_step(move, step, completion=made.tokens, prompt=prompt)
     return made
 
 
@@ -525,6 +518,7 @@ def _reply_context(move: Move) -> ReplyContext:
         vector_store_ids=vector_store_ids(ctx, run),
         sandbox=sandbox.mounted(ctx, run),
         searched=bool(run.get("_searched")),
+        protocol="assistants",
     )
 
 

@@ -10,7 +10,7 @@ from ..._errors import ApiError
 from ..._http import Response
 from ..._listing import list_page, page_of, read_query
 from ..._resource import Record
-from .. import _shared, assistants, messages, threads
+from .. import _shared, assistants, messages, threads, tool_resources
 from ..vector_stores.records import expired
 from ..vector_stores.records import find as find_store
 from . import engine, records, schema
@@ -68,7 +68,7 @@ def create_thread_and_run(ctx: Context) -> Any:
     body = ctx.json()
     schema.create_thread_and_run_body(ctx.version).check(body, "")
     threads.check(ctx, body.get("thread") or {}, "thread")
-    _shared.check_references(ctx, body.get("tool_resources"))
+    tool_resources.check_references(ctx, body.get("tool_resources"))
     assistant = _assistant(ctx, body)
     _check_stores(ctx, assistant, body.get("thread") or {}, body)
     _check_something_to_answer(assistant, body, (body.get("thread") or {}).get("messages") or [])

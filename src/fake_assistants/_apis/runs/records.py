@@ -10,6 +10,7 @@ from ..._context import Context
 from ..._default_reply import count_tokens
 from ..._resource import Record
 from ..._store import OrderedStore
+from ..._turn import Usage
 from ..._versions import ApiVersion
 from .. import _shared
 from . import citations
@@ -172,10 +173,12 @@ def save_step(ctx: Context, step: Record) -> None:
 
 
 def usage(prompt: int, completion: int) -> dict[str, int]:
+    """Neutral usage (input, output tokens), as runs and steps show it."""
+    counted = Usage(prompt, completion)
     return {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
+        "prompt_tokens": counted.input_tokens,
+        "completion_tokens": counted.output_tokens,
+        "total_tokens": counted.total_tokens,
     }
 
 

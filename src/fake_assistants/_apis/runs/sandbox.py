@@ -3,37 +3,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..._context import Context
 from ..._replies import CodeStep
 from ..._resource import Record
+from ..._turn import MadeFile
 from .. import files
 
 MOUNT = "/mnt/data/"
 
 
-def outputs(ctx: Context, code: CodeStep) -> list[dict[str, Any]]:
+def outputs(ctx: Context, code: CodeStep) -> list[MadeFile]:
     """Stores the step's images and files as `assistants_output` files, as captured:
     images named by a uuid with `bytes: null`, written files as `/mnt/data/<name>`."""
     made = []
     for image in code.images:
         name = ctx.resource.ids.request_id()  # uuid-shaped, from the fake's seed
         record = files.add(ctx, "assistants_output", name, image, size=False)
-        made.append({"id": record["id"], "name": name, "image": True})
+        made.append(MadeFile(record["id"], name, image=True))
     for name, data in code.files.items():
         record = files.add(ctx, "assistants_output", MOUNT + name, data)
-        made.append({"id": record["id"], "name": MOUNT + name, "image": False})
+        made.append(MadeFile(record["id"], MOUNT + name, image=False))
     return made
 
 
-def file_paths(text: str, made: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def file_paths(text: str, made: Sequence[MadeFile]) -> list[dict[str, Any]]:
     """A `file_path` annotation for each `sandbox:/mnt/data/<name>` of a written file."""
     found = []
     for made_file in made:
-        if made_file["image"]:
+        if made_file.image:
             continue
-        link = f"sandbox:{made_file['name']}"
+        link = f"sandbox:{made_file.name}"
         start = text.find(link)
         if start >= 0:
             found.append(
@@ -42,7 +44,7 @@ def file_paths(text: str, made: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "text": link,
                     "start_index": start,
                     "end_index": start + len(link),
-                    "file_path": {"file_id": made_file["id"]},
+                    "file_path": {"file_id": made_file.id},
                 }
             )
     return found
