@@ -11,7 +11,7 @@ from typing import Any
 
 import openai
 import pytest
-from helpers import ENDPOINT, client
+from helpers import ENDPOINT, client, pdf_of, pdf_string
 
 import fake_assistants
 from fake_assistants import FakeAssistants
@@ -230,29 +230,8 @@ def test_a_deleted_store_leaves_assistants_and_threads(
 
 def make_pdf(lines: list[str]) -> bytes:
     """A minimal valid PDF: one page, one line of Helvetica text per string."""
-    shown = " ".join(
-        "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") Tj T*"
-        for line in lines
-    )
-    stream = f"BT /F1 12 Tf 14 TL 72 720 Td {shown} ET"
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        "/Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
-        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
-    trailer = f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-    return bytes(out + trailer.encode())
+    shown = " ".join(f"{pdf_string(line)} Tj T*" for line in lines)
+    return pdf_of([f"BT /F1 12 Tf 14 TL 72 720 Td {shown} ET"])
 
 
 @pytest.mark.parametrize(
